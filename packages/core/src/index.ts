@@ -1,0 +1,2 @@
+export * from './summary.ts';
+export * from './result-id.ts';

@@ -1,0 +1,3 @@
+export * from './errors.ts';
+export * from './resources.ts';
+export * from './types.ts';
