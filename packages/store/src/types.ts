@@ -68,6 +68,12 @@ export interface ListOptions extends Selectors {
    */
   resourceVersion?: string;
   resourceVersionMatch?: 'NotOlderThan' | 'Exact';
+  /**
+   * 'full' (default) returns whole objects. 'summary' returns objects without `results`
+   * (apiVersion, kind, metadata, scope, scopeSelector, source, configuration, summary): enough
+   * for Table output and PartialObjectMetadata, and much cheaper to read.
+   */
+  projection?: 'full' | 'summary';
 }
 
 export interface ListResult {
