@@ -1,0 +1,148 @@
+/**
+ * `docket serve`: open the store, build the API server, listen on loopback, print where, and stop
+ * cleanly when asked (the caller wires signals to `ServeHandle.stop`).
+ */
+import { mkdir } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { pino, type Logger } from 'pino';
+import type { ReportStore } from '@docket/store';
+import { CliError, USAGE_EXIT } from '../errors.ts';
+import { formatHostPort, isLoopback, parseListen } from '../listen.ts';
+import { dataDirOf, describeStore, parseStoreUrl, redactUrl } from '../store-url.ts';
+import type { CliDeps } from '../program.ts';
+
+export interface ServeOptions {
+  listen: string;
+  store: string;
+  clusterId: string;
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+export interface ServeHandle {
+  /** Base URL with the real port, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Stops accepting, ends open requests (watches) after a short grace, closes the store. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** How long open requests (mostly watches) get to finish on shutdown before their sockets are closed. */
+const CLOSE_GRACE_MS = 2000;
+/** Bound on opening the store, so an unreachable database fails instead of hanging. */
+const OPEN_TIMEOUT_MS = 15_000;
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} must be a positive integer`);
+    return n;
+  };
+}
+
+export function serveCommand(deps: CliDeps): Command {
+  return new Command('serve')
+    .description('serve the Kubernetes-compatible report API')
+    .option('--listen <host:port>', 'address to listen on (loopback only; port 0 picks a free port)', '127.0.0.1:8080')
+    .option('--store <url>', 'sqlite:PATH or postgres://USER@HOST:PORT/DB', 'sqlite:./data/docket.db')
+    .option('--cluster-id <id>', 'cluster id stamped on every stored row', 'default')
+    .option('--max-body-bytes <n>', 'largest accepted request body', positiveInt('--max-body-bytes'), 3 * 1024 * 1024)
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .action(async (opts: ServeOptions) => {
+      deps.onServing(await startServe(opts, deps));
+    });
+}
+
+/** Validates the options, opens the store and starts listening. Throws CliError on any failure. */
+export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<ServeHandle> {
+  let listen;
+  let location;
+  try {
+    listen = parseListen(opts.listen);
+    location = parseStoreUrl(opts.store);
+  } catch (e) {
+    throw new CliError((e as Error).message, USAGE_EXIT);
+  }
+  if (!isLoopback(listen.host)) {
+    throw new CliError(
+      `refusing to listen on ${formatHostPort(listen.host, listen.port)}: without TLS and authentication Docket binds only ` +
+        'to loopback (127.0.0.1, ::1, localhost), see DESIGN decision 10; use e.g. --listen 127.0.0.1:8080',
+      USAGE_EXIT,
+    );
+  }
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(opts.clusterId)) {
+    throw new CliError(`invalid --cluster-id "${opts.clusterId}": use 1-63 letters, digits, '.', '_' or '-'`, USAGE_EXIT);
+  }
+  const logger = pino({ level: opts.logLevel, base: { name: 'docket' }, timestamp: pino.stdTimeFunctions.isoTime }, deps.logStream);
+
+  const dataDir = dataDirOf(location, deps.cwd);
+  if (dataDir) {
+    try {
+      await mkdir(dataDir, { recursive: true });
+    } catch (e) {
+      throw new CliError(`cannot create the data directory ${dataDir}: ${(e as Error).message}`, 1);
+    }
+  }
+  // Loaded here rather than at the top so `docket import`/`version` start without the server code.
+  const [{ openStore }, { buildApiServer }] = await Promise.all([import('@docket/store'), import('@docket/apiserver')]);
+  const store = await openWithTimeout(() => openStore(location.url, { clusterId: opts.clusterId }), describeStore(location));
+  const app = buildApiServer({ store, logger, maxBodyBytes: opts.maxBodyBytes });
+  try {
+    await app.listen({ host: listen.host, port: listen.port });
+  } catch (e) {
+    await closeQuietly(store, logger);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot listen on ${formatHostPort(listen.host, listen.port)}: ${code === 'EADDRINUSE' ? 'address already in use' : (e as Error).message}`, 1);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : listen.port;
+  const url = `http://${formatHostPort(listen.host, port)}`;
+  deps.out(`Docket API server listening on ${url} (store: ${describeStore(location)})`);
+  logger.info({ url, store: redactUrl(location.url), clusterId: opts.clusterId }, 'serving');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info('shutting down');
+      const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(force);
+        await closeQuietly(store, logger);
+      }
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { url, stop };
+}
+
+async function openWithTimeout(open: () => Promise<ReportStore>, what: string): Promise<ReportStore> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([open(), timeout]);
+  } catch (e) {
+    throw new CliError(`cannot open the store (${what}): ${describeOpenError(e)}`, 1);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeOpenError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { errors?: Error[] };
+  // pg wraps connection failures to several addresses into an AggregateError with an empty message.
+  if (!err.message && err.errors?.length) return err.errors.map((x) => x.message).join('; ');
+  return err.code && !err.message.includes(err.code) ? `${err.message} (${err.code})` : err.message || String(e);
+}
+
+async function closeQuietly(store: ReportStore, logger: Logger): Promise<void> {
+  try {
+    await store.close();
+  } catch (e) {
+    logger.warn({ err: e }, 'closing the store failed');
+  }
+}
