@@ -1,0 +1,60 @@
+/** Command-line options of `npm run bench:store` (pure parsing; main.ts-style reading stays in bench/store.ts). */
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  reports: number;
+  writers: number;
+  /** Docket store: 'sqlite' (a fresh temp file) or a postgres:// URL (a fresh database is created in it). */
+  store: string;
+  pageSize: number;
+  firstPageRequests: number;
+  /** Which halves to run; both by default (ratios need both). */
+  only?: 'etcd' | 'docket';
+  help: boolean;
+}
+
+export const USAGE = `usage: npm run bench:store -- [options]
+  --reports N              reports to write (default 100000; --quick = 10000)
+  --quick                  development run with 10000 reports
+  --writers C              concurrent writers for both systems (default 16)
+  --store sqlite|URL       Docket store: a fresh temp SQLite file (default) or postgres://... (a temp database is created there)
+  --page-size N            list page size (default 500)
+  --first-page-requests N  requests for the first-page latency (default 200)
+  --only etcd|docket       run one half only (no ratios)
+Prints one JSON line on stdout; progress goes to stderr.`;
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      reports: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      writers: { type: 'string' },
+      store: { type: 'string' },
+      'page-size': { type: 'string' },
+      'first-page-requests': { type: 'string' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const store = values.store ?? 'sqlite';
+  if (store !== 'sqlite' && !/^postgres(ql)?:\/\//.test(store)) throw new Error(`--store must be "sqlite" or a postgres:// URL`);
+  if (values.only !== undefined && values.only !== 'etcd' && values.only !== 'docket') throw new Error('--only must be etcd or docket');
+  return {
+    reports: positiveInt('reports', values.reports, values.quick ? 10000 : 100000),
+    writers: positiveInt('writers', values.writers, 16),
+    store,
+    pageSize: positiveInt('page-size', values['page-size'], 500),
+    firstPageRequests: positiveInt('first-page-requests', values['first-page-requests'], 200),
+    only: values.only as BenchOptions['only'],
+    help: values.help ?? false,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Reading back through Docket's list API: every object with `limit`/`continue` pages, and the
+ * latency of the first page (what `kubectl get polr -A` waits for before it prints).
+ */
+import { expectOk, runConcurrent, type HttpClient } from './http-client.ts';
+import { toPhaseFigures, type PhaseFigures } from './stats.ts';
+
+export interface ListFigures {
+  /** Wall time from the first request to the last page parsed. */
+  ms: number;
+  /** Sum of the page requests alone (server + transfer), without the client's JSON parsing. */
+  fetchMs: number;
+  pages: number;
+  items: number;
+  /** Peak RSS of the server while listing (VmHWM reset before the list, cross-checked by sampling). */
+  peakRssBytes: number;
+}
+
+interface ListBody {
+  metadata?: { continue?: string };
+  items?: unknown[];
+}
+
+/** Pages through the whole collection and counts the items (a parse checks every page is valid JSON). */
+export async function listAll(http: HttpClient, path: string, limit: number): Promise<Omit<ListFigures, 'peakRssBytes'>> {
+  const started = performance.now();
+  let fetchMs = 0;
+  let pages = 0;
+  let items = 0;
+  let cont: string | undefined;
+  do {
+    const q = `?limit=${limit}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
+    const t0 = performance.now();
+    const res = expectOk(await http.send('GET', path + q, undefined, { accept: 'application/json' }), `docket list page ${pages + 1}`);
+    fetchMs += performance.now() - t0;
+    const body = JSON.parse(res.body.toString('utf8')) as ListBody;
+    pages++;
+    items += body.items?.length ?? 0;
+    cont = body.metadata?.continue || undefined;
+  } while (cont);
+  return { ms: Math.round(performance.now() - started), fetchMs: Math.round(fetchMs), pages, items };
+}
+
+/** Sequential first-page requests (one client, like a user running kubectl). */
+export async function firstPageLatency(http: HttpClient, path: string, limit: number, requests: number): Promise<PhaseFigures> {
+  const { latencies, wallMs } = await runConcurrent(requests, 1, async () => {
+    expectOk(await http.send('GET', `${path}?limit=${limit}`, undefined, { accept: 'application/json' }), 'docket first page');
+  });
+  return toPhaseFigures(latencies, wallMs);
+}

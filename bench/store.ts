@@ -1,0 +1,68 @@
+/**
+ * `npm run bench:store`: Docket's API against etcd raw puts, on the same documents with the same
+ * writers over loopback keep-alive HTTP. Prints one JSON line on stdout (figures, ratios, issue 2's
+ * targets); progress goes to stderr. Exits non-zero only on errors, never on a missed target.
+ * This file is the composition root: the only place that reads argv, handles signals and exits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBenchArgs, USAGE } from './lib/args.ts';
+import { createCleanup } from './lib/cleanup.ts';
+import { assertEtcdInstalled, runEtcd } from './lib/etcd.ts';
+import { runDocket } from './lib/docket.ts';
+import { generateReports, rawBytes } from './lib/reports.ts';
+import { toSummary } from './lib/summary.ts';
+
+const GENERATOR = '/work/shared/tools/gen-reports.mjs';
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const log = (msg: string): void => {
+  process.stderr.write(`[bench:store ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+};
+
+async function main(): Promise<number> {
+  let opts;
+  try {
+    opts = parseBenchArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stderr.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (opts.only !== 'docket') assertEtcdInstalled();
+
+  const cleanup = createCleanup(log);
+  const onSignal = (sig: NodeJS.Signals): void => {
+    log(`${sig}: stopping children and removing temp dirs`);
+    void cleanup.run().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const dir = mkdtempSync(join(tmpdir(), 'docket-bench-'));
+  cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    log(`generating ${opts.reports} reports`);
+    const reports = await generateReports(GENERATOR, opts.reports);
+    const etcd = opts.only === 'docket' ? undefined : await runEtcd(join(dir, 'etcd-run'), reports, opts.writers, cleanup, log);
+    const docket = opts.only === 'etcd'
+      ? undefined
+      : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests }, reports, cleanup, log);
+    process.stdout.write(`${JSON.stringify(toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), etcd, docket }))}\n`);
+    return 0;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
