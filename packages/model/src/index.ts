@@ -11,3 +11,6 @@ export * from './conversion.ts';
 export * from './decode/decode.ts';
 export * from './decode/issues.ts';
 export * from './decode/invalid-message.ts';
+export * from './openapi/builders.ts';
+export * from './openapi/report-schema.ts';
+export * from './crd.ts';
