@@ -1,0 +1,109 @@
+/**
+ * The write verbs of the PostgreSQL engine: lifecycle rules come from shared/lifecycle.ts, rows
+ * from row-ops.ts, and every transaction ends by stamping its resourceVersions (tx.ts).
+ */
+import type pg from 'pg';
+import type { ReportObject } from '@docket/model';
+import { alreadyExists, conflict, notFound } from '../shared/errors.ts';
+import { checkDeletePreconditions, planDelete, planUpdate, prepareCreate, resolveName, withResourceVersion } from '../shared/lifecycle.ts';
+import type { CollectionRef, DeleteOptions, DeleteResult, ObjectKey, Selectors, UpdateOptions, WriteOptions } from '../types.ts';
+import { deleteObject, exists, insertObject, lockObject, supersede, updateObject } from './row-ops.ts';
+import type { RowKey } from './row-ops.ts';
+import { fromRow } from './rows.ts';
+import { Params, whereSql } from './sql-filter.ts';
+import { runWrite } from './tx.ts';
+import type { Change } from './tx.ts';
+
+export interface WriteDeps {
+  pool: pg.Pool;
+  clusterId: string;
+  now: () => Date;
+}
+
+function rowKey(deps: WriteDeps, key: ObjectKey): RowKey {
+  return { clusterId: deps.clusterId, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name };
+}
+
+function scopeOf(deps: WriteDeps, key: { group: string; resource: string }) {
+  return { clusterId: deps.clusterId, group: key.group, resource: key.resource };
+}
+
+export async function createObject(deps: WriteDeps, key: ObjectKey, obj: ReportObject, opts: WriteOptions = {}): Promise<ReportObject> {
+  const name = resolveName(key, obj);
+  const full = { ...key, name };
+  const prepared = prepareCreate(key, obj, name, deps.now());
+  const k = rowKey(deps, full);
+  if (opts.dryRun) {
+    if (await exists(deps.pool, k)) throw alreadyExists(full);
+    return prepared;
+  }
+  return runWrite(deps.pool, scopeOf(deps, key), async (c) => {
+    if (!(await insertObject(c, k, prepared))) throw alreadyExists(full);
+    return { changes: [{ namespace: key.namespace, name, type: 'ADDED' }], result: (base) => withResourceVersion(prepared, base + 1) };
+  });
+}
+
+export async function updateObjectVerb(deps: WriteDeps, key: ObjectKey, obj: ReportObject, opts: UpdateOptions = {}): Promise<ReportObject> {
+  const k = rowKey(deps, key);
+  return runWrite(deps.pool, scopeOf(deps, key), async (c) => {
+    const existing = await lockObject(c, k);
+    if (!existing) throw notFound(key);
+    if (opts.expectedResourceVersion && opts.expectedResourceVersion !== existing.metadata.resourceVersion) throw conflict(key);
+    const plan = planUpdate(key, existing, obj);
+    if (plan.action === 'noop' || opts.dryRun) return { changes: [], result: () => plan.object };
+    await supersede(c, k);
+    if (plan.action === 'delete') {
+      await deleteObject(c, k);
+      return { changes: [{ namespace: key.namespace, name: key.name, type: 'DELETED' }], result: (base) => withResourceVersion(plan.object, base + 1) };
+    }
+    await updateObject(c, k, plan.object, existing);
+    return { changes: [{ namespace: key.namespace, name: key.name, type: 'MODIFIED' }], result: (base) => withResourceVersion(plan.object, base + 1) };
+  });
+}
+
+export async function deleteObjectVerb(deps: WriteDeps, key: ObjectKey, opts: DeleteOptions = {}): Promise<DeleteResult> {
+  const k = rowKey(deps, key);
+  return runWrite(deps.pool, scopeOf(deps, key), async (c) => {
+    const existing = await lockObject(c, k);
+    if (!existing) throw notFound(key);
+    checkDeletePreconditions(key, existing, opts);
+    const plan = planDelete(existing, deps.now());
+    const deleted = plan.action === 'delete';
+    if (plan.action === 'noop' || opts.dryRun) return { changes: [], result: () => ({ object: plan.object, deleted }) };
+    await supersede(c, k);
+    if (deleted) await deleteObject(c, k);
+    else await updateObject(c, k, plan.object, existing);
+    return {
+      changes: [{ namespace: key.namespace, name: key.name, type: deleted ? 'DELETED' : 'MODIFIED' }],
+      result: (base) => ({ object: withResourceVersion(plan.object, base + 1), deleted }),
+    };
+  });
+}
+
+/** Deletes (or marks) every match in one transaction, locking rows in key order. */
+export async function deleteCollectionVerb(deps: WriteDeps, ref: CollectionRef, sel: Selectors, opts: WriteOptions = {}): Promise<ReportObject[]> {
+  return runWrite(deps.pool, scopeOf(deps, ref), async (c) => {
+    const p = new Params();
+    const where = whereSql(p, deps.clusterId, ref, sel, 'o', 'objects');
+    const r = await c.query<{ namespace: string; name: string; head: Record<string, unknown>; results: unknown[] | null; rv: string }>(
+      `SELECT o.namespace, o.name, o.head, o.results, o.rv FROM docket_objects o WHERE ${where.join(' AND ')}
+       ORDER BY o.namespace, o.name FOR UPDATE`, p.values);
+    const changes: Change[] = [];
+    const outcomes: { object: ReportObject; changeIndex?: number }[] = [];
+    for (const row of r.rows) {
+      const existing = fromRow(row.head, row.rv, row.results);
+      const plan = planDelete(existing, deps.now());
+      if (plan.action === 'noop' || opts.dryRun) { outcomes.push({ object: plan.object }); continue; }
+      const k = rowKey(deps, { ...ref, namespace: row.namespace, name: row.name });
+      await supersede(c, k);
+      if (plan.action === 'delete') await deleteObject(c, k);
+      else await updateObject(c, k, plan.object, existing);
+      outcomes.push({ object: plan.object, changeIndex: changes.length });
+      changes.push({ namespace: row.namespace, name: row.name, type: plan.action === 'delete' ? 'DELETED' : 'MODIFIED' });
+    }
+    return {
+      changes,
+      result: (base) => outcomes.map((o) => (o.changeIndex === undefined ? o.object : withResourceVersion(o.object, base + o.changeIndex + 1))),
+    };
+  });
+}
