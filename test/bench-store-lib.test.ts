@@ -1,0 +1,110 @@
+// Pure helpers of bench/store.ts: percentiles, the rewrite document, request bodies for etcd and
+// Docket, argument parsing, the startup-line parser and the targets in the summary line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { percentile, toPhaseFigures } from '../bench/lib/stats.ts';
+import { toRewrite } from '../bench/lib/reports.ts';
+import { toEtcdKey, toPutBody } from '../bench/lib/etcd.ts';
+import { withResourceVersion, toCollectionPath } from '../bench/lib/docket.ts';
+import { parseListeningUrl } from '../bench/lib/docket-server.ts';
+import { parseBenchArgs } from '../bench/lib/args.ts';
+import { parseStatusKb } from '../bench/lib/proc-mem.ts';
+import { toSummary } from '../bench/lib/summary.ts';
+import type { EtcdFigures } from '../bench/lib/etcd.ts';
+import type { DocketFigures } from '../bench/lib/docket.ts';
+
+test('percentile uses nearest rank', () => {
+  const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted
+  assert.equal(percentile(xs, 50), 50);
+  assert.equal(percentile(xs, 99), 99);
+  assert.equal(percentile(xs, 100), 100);
+  assert.equal(percentile([], 50), 0);
+  assert.deepEqual(toPhaseFigures([10, 20], 1000), { count: 2, ms: 1000, perSec: 2, p50Ms: 10, p99Ms: 20 });
+});
+
+test('toRewrite flips the first result, keeps the summary consistent and adds a label', () => {
+  const report = {
+    metadata: { name: 'r', namespace: 'ns', labels: { a: 'b' } },
+    summary: { pass: 2, fail: 0 },
+    results: [{ result: 'pass' }, { result: 'pass' }],
+  };
+  const out = toRewrite(report);
+  assert.deepEqual(out.results, [{ result: 'fail' }, { result: 'pass' }]);
+  assert.deepEqual(out.summary, { pass: 1, fail: 1 });
+  assert.deepEqual(out.metadata.labels, { a: 'b', 'bench.docket.dev/rewrite': '1' });
+  assert.equal(report.results[0]!.result, 'pass', 'input is not mutated');
+});
+
+test('etcd put body is base64 key and value under the kube registry prefix', () => {
+  const key = toEtcdKey('wgpolicyk8s.io', 'policyreports', 'ns', 'n');
+  assert.equal(key, '/registry/wgpolicyk8s.io/policyreports/ns/n');
+  const body = JSON.parse(toPutBody(key, Buffer.from('{"a":1}'))) as { key: string; value: string };
+  assert.equal(Buffer.from(body.key, 'base64').toString(), key);
+  assert.equal(Buffer.from(body.value, 'base64').toString(), '{"a":1}');
+});
+
+test('withResourceVersion inserts metadata.resourceVersion and keeps valid JSON', () => {
+  const doc = Buffer.from('{"kind":"PolicyReport","metadata":{"name":"x"},"results":[]}');
+  const out = JSON.parse(withResourceVersion(doc, '42').toString()) as { metadata: Record<string, string> };
+  assert.deepEqual(out.metadata, { resourceVersion: '42', name: 'x' });
+  assert.throws(() => withResourceVersion(Buffer.from('{}'), '1'), /no metadata/);
+  assert.equal(toCollectionPath('team-1'), '/apis/wgpolicyk8s.io/v1alpha2/namespaces/team-1/policyreports');
+});
+
+test('parseListeningUrl reads the serve startup line', () => {
+  assert.equal(parseListeningUrl('Docket API server listening on http://127.0.0.1:4123 (store: sqlite x)\n'), 'http://127.0.0.1:4123');
+  assert.equal(parseListeningUrl('starting\n'), undefined);
+});
+
+test('parseBenchArgs defaults, quick mode and errors', () => {
+  assert.deepEqual(parseBenchArgs([]), { reports: 100000, writers: 16, store: 'sqlite', pageSize: 500, firstPageRequests: 200, only: undefined, help: false });
+  assert.equal(parseBenchArgs(['--quick']).reports, 10000);
+  assert.equal(parseBenchArgs(['--quick', '--reports', '7']).reports, 7);
+  assert.equal(parseBenchArgs(['--store', 'postgres://u@h/db']).store, 'postgres://u@h/db');
+  assert.throws(() => parseBenchArgs(['--writers', '0']), /positive integer/);
+  assert.throws(() => parseBenchArgs(['--store', 'mysql://x']), /--store/);
+  assert.throws(() => parseBenchArgs(['--nope']));
+});
+
+test('parseStatusKb reads /proc status fields in bytes', () => {
+  assert.equal(parseStatusKb('VmPeak:\t  1000 kB\nVmHWM:\t    2048 kB\n', 'VmHWM'), 2048 * 1024);
+  assert.equal(parseStatusKb('VmRSS: 1 kB\n', 'VmHWM'), undefined);
+});
+
+function phase(perSec: number, p99Ms = 10) {
+  return { count: 1, ms: 1, perSec, p50Ms: 1, p99Ms };
+}
+const MB = 1024 * 1024;
+const etcd: EtcdFigures = {
+  version: '3.4', write: phase(1000), rewrite: phase(1000),
+  afterWrite: { dbSize: 800 * MB, dbSizeInUse: 0, fileBytes: 0, allocatedBytes: 0 },
+  afterRewrite: { dbSize: 1600 * MB, dbSizeInUse: 0, fileBytes: 0, allocatedBytes: 0 },
+  afterCompactDefrag: { dbSize: 800 * MB, dbSizeInUse: 0, fileBytes: 0, allocatedBytes: 0 },
+  peakRssBytes: 1000 * MB,
+};
+function docket(writes: number, write: number, rewrite: number, rss: number, firstP99: number): DocketFigures {
+  return {
+    engine: 'sqlite', write: phase(writes), rewrite: phase(writes),
+    afterWrite: { fileBytes: write * MB, usedBytes: write * MB }, afterRewrite: { fileBytes: rewrite * MB, usedBytes: rewrite * MB },
+    startRssBytes: 50 * MB, peakRssBytes: rss * MB,
+    list: { ms: 1, fetchMs: 1, pages: 1, items: 1, peakRssBytes: 100 * MB },
+    firstPage: phase(0, firstP99),
+  };
+}
+
+test('toSummary computes ratios and targets against the anchor', () => {
+  const good = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, etcd, docket: docket(3000, 400, 400, 150, 50) });
+  assert.deepEqual(good.targets, {
+    'writes>=3x': true, 'dbBytes<=0.5x': true, 'dbBytesAfterRewrite<=0.5x': true,
+    dbNotGrowingOnRewrite: true, 'rss<200MB': true, 'firstPageP99<100ms': true,
+  });
+  assert.equal((good.ratios as Record<string, number>).writes, 3);
+  const bad = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, etcd, docket: docket(2999, 401, 800, 200, 100) });
+  assert.deepEqual(bad.targets, {
+    'writes>=3x': false, 'dbBytes<=0.5x': false, 'dbBytesAfterRewrite<=0.5x': true,
+    dbNotGrowingOnRewrite: false, 'rss<200MB': false, 'firstPageP99<100ms': false,
+  });
+  const etcdOnly = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, etcd });
+  assert.equal(etcdOnly.targets, undefined);
+  assert.equal(etcdOnly.ratios, undefined);
+});
