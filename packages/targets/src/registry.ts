@@ -1,0 +1,12 @@
+import type { TargetDefinition } from './types.ts';
+import { slackTarget } from './slack/index.ts';
+
+/** Every target, keyed by its type (= config key, folder name, metric label). One line per target. */
+export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = Object.freeze({
+  slack: slackTarget,
+});
+
+/** Looks a config key up by type or by the Policy Reporter alias (`teams`, `googleChat`, `alertManager`). */
+export function findTarget(key: string, registry: Readonly<Record<string, TargetDefinition<any>>> = targetRegistry): TargetDefinition<any> | undefined {
+  return registry[key] ?? Object.values(registry).find((d) => d.aliases?.includes(key));
+}

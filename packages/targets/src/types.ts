@@ -1,0 +1,84 @@
+import type { ZodType } from 'zod';
+import type { ObjectReference, ReportResult } from '@docket/model';
+
+/**
+ * One new (or, for resolve-style targets, fixed) result together with the report it came from.
+ * The dispatcher builds these from the outbox; targets only read them.
+ */
+export interface Notification {
+  /** Stable result identity (core `resultId`); the idempotency key for deliveries. */
+  resultId: string;
+  result: ReportResult;
+  report: {
+    name: string;
+    namespace?: string;
+    /** `PolicyReport`, `ClusterPolicyReport`, `Report`, `ClusterReport`. */
+    kind?: string;
+    labels?: Record<string, string>;
+  };
+  /** The report's scope (the resource the whole report is about), when it has one. */
+  scope?: ObjectReference;
+  /** Result source, falling back to the report's source. */
+  source?: string;
+  /** True when the result disappeared from its report: resolve-style targets (Alertmanager) close it. */
+  fixed?: boolean;
+}
+
+/** The subset of the WHATWG `fetch` signature targets use; the composition root may wrap it (TLS, proxy). */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Structured logger; a pino logger satisfies it. */
+export interface TargetLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What every target gets from the composition root: no globals are read inside targets. */
+export interface TargetDeps {
+  fetch: FetchLike;
+  /** Current time in epoch milliseconds. */
+  now: () => number;
+  logger: TargetLogger;
+}
+
+/** Per-send context: the dispatcher's deadline/cancellation travels in `signal`. */
+export interface SendContext {
+  signal: AbortSignal;
+}
+
+/** A configured target instance. */
+export interface Target {
+  readonly type: string;
+  readonly name: string;
+  /**
+   * Largest batch `send` accepts: 1 for per-result targets, more where one request carries several
+   * results. One `send` is one request (all or nothing), so the dispatcher must never exceed it.
+   */
+  readonly maxBatch: number;
+  /**
+   * Delivers ONE batch (already filtered and sized by the dispatcher). Resolves when the remote side
+   * accepted every item; otherwise throws `SendError` (classified as retryable or not).
+   */
+  send(batch: readonly Notification[], ctx: SendContext): Promise<void>;
+  /** Stops background work (e.g. webhook keepalive). Idempotent. */
+  close?(): Promise<void>;
+}
+
+/**
+ * The one seam every target implements. `type` is the folder name, registry key and metric label;
+ * `aliases` are the config keys Policy Reporter uses for the same target (e.g. `teams`), so users
+ * can move their values over.
+ */
+export interface TargetDefinition<C = unknown> {
+  type: string;
+  aliases?: readonly string[];
+  configSchema: ZodType<C>;
+  create(config: C, deps: TargetDeps): Target;
+}
+
+/** Declares a definition with its config type inferred from the schema. */
+export function defineTarget<C>(definition: TargetDefinition<C>): TargetDefinition<C> {
+  return definition;
+}
