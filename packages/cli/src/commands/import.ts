@@ -17,6 +17,11 @@ export interface ImportOptions {
   concurrency: number;
 }
 
+interface Line {
+  text: string;
+  error: boolean;
+}
+
 /** Summary counts of one import run. */
 export type ImportCounts = Record<UpsertOutcome | 'failed', number>;
 
@@ -41,32 +46,32 @@ export async function runImport(paths: string[], opts: ImportOptions, deps: CliD
   const docs = await loadInputs(paths, deps);
   const client = createApiClient({ server: opts.server, fetch: deps.fetch });
   const counts: ImportCounts = { created: 0, configured: 0, unchanged: 0, failed: 0 };
-  const lines: (string | undefined)[] = new Array(docs.length);
+  // Lines are printed in input order (errors to stderr) even though documents finish out of order.
+  const lines: (Line | undefined)[] = new Array(docs.length);
   let printed = 0;
   const flush = (): void => {
-    while (printed < docs.length && lines[printed] !== undefined) deps.out(lines[printed++]!);
+    for (let l = lines[printed]; printed < docs.length && l !== undefined; l = lines[++printed]) (l.error ? deps.err : deps.out)(l.text);
+  };
+  const fail = (text: string): Line => {
+    counts.failed++;
+    return { text: `error: ${text}`, error: true };
   };
 
-  const one = async (doc: SourceDocument): Promise<string> => {
-    if (doc.error || !doc.object) {
-      counts.failed++;
-      return `error: ${doc.origin}: ${doc.error ?? 'empty document'}`;
-    }
+  const one = async (doc: SourceDocument): Promise<Line> => {
+    if (doc.error || !doc.object) return fail(`${doc.origin}: ${doc.error ?? 'empty document'}`);
     let target;
     try {
       target = toTarget(doc.object, opts.namespace);
     } catch (e) {
-      counts.failed++;
-      return `error: ${doc.origin}: ${(e as Error).message}`;
+      return fail(`${doc.origin}: ${(e as Error).message}`);
     }
     try {
       const outcome = await upsertObject(client, target, doc.object);
       counts[outcome]++;
-      return `${target.display} ${outcome}`;
+      return { text: `${target.display} ${outcome}`, error: false };
     } catch (e) {
       if (e instanceof UnreachableError) throw new CliError(e.message, 1);
-      counts.failed++;
-      return `error: ${doc.origin} (${target.display}): ${(e as Error).message}`;
+      return fail(`${doc.origin} (${target.display}): ${(e as Error).message}`);
     }
   };
 
