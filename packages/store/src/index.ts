@@ -1,1 +1,5 @@
 export * from './types.ts';
+export { openStore, registerStoreEngine, storeScheme } from './open.ts';
+export type { StoreOpener } from './open.ts';
+export { createSqliteStore } from './sqlite/store.ts';
+export type { SqliteStoreOptions } from './sqlite/store.ts';

@@ -158,5 +158,5 @@ export function planDelete(existing: ReportObject, now: Date): DeletePlan {
 
 /** A copy of `obj` carrying `rv` as its resourceVersion. */
 export function withResourceVersion(obj: ReportObject, rv: number | string): ReportObject {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+  return { ...obj, metadata: orderMeta({ ...obj.metadata, resourceVersion: String(rv) }) };
 }

@@ -1,0 +1,35 @@
+/**
+ * Opens a store from a URL. Each engine registers one opener keyed by URL scheme; adding an engine
+ * is one line in ENGINES.
+ *
+ *   sqlite:./data/docket.db   sqlite:/abs/path.db   sqlite::memory:
+ */
+import { BadRequestError } from '@docket/model';
+import type { ReportStore, StoreOptions } from './types.ts';
+import { createSqliteStore } from './sqlite/store.ts';
+
+export type StoreOpener = (url: string, opts: StoreOptions) => Promise<ReportStore>;
+
+const ENGINES: Record<string, StoreOpener> = {
+  sqlite: (url, opts) => createSqliteStore({ ...opts, path: url.slice('sqlite:'.length) || ':memory:' }),
+};
+
+/** The URL scheme (`sqlite`, `postgres`, …) of a store URL. */
+export function storeScheme(url: string): string {
+  const i = url.indexOf(':');
+  return i < 0 ? '' : url.slice(0, i).toLowerCase();
+}
+
+/** Registers another engine (used by engines living outside this file, and by tests). */
+export function registerStoreEngine(scheme: string, opener: StoreOpener): void {
+  ENGINES[scheme] = opener;
+}
+
+/** Opens the store a URL names, e.g. `sqlite:./data/docket.db` or `postgres://…`. */
+export async function openStore(url: string, opts: StoreOptions = {}): Promise<ReportStore> {
+  const opener = ENGINES[storeScheme(url)];
+  if (!opener) {
+    throw new BadRequestError(`unsupported store URL "${url}": expected one of ${Object.keys(ENGINES).map((s) => `${s}:`).join(', ')}`);
+  }
+  return opener(url, opts);
+}

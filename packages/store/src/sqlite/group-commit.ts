@@ -1,0 +1,121 @@
+/**
+ * Group commit: every write queued during one event-loop turn runs in ONE SQLite transaction, so a
+ * burst of writes pays for one fsync. Each write runs inside its own savepoint: a failing write is
+ * rolled back alone and gets its own error while the rest of the batch commits. Results are
+ * handed out only after COMMIT returns (an acknowledged write is durable).
+ */
+import type Database from 'better-sqlite3';
+import type { ChangeEvent } from '../shared/watch-hub.ts';
+
+/** Per-batch context a write runs with. */
+export interface TxContext {
+  /** Allocates the next resourceVersion (rolled back with the write if it fails). */
+  nextRv(): number;
+  /** Wall clock of this batch. */
+  now: Date;
+}
+
+/** A write: returns its value and the changes it made (published to watchers after commit). */
+export type WriteOp<T> = (tx: TxContext) => { value: T; events?: ChangeEvent[] };
+
+interface Pending {
+  op: WriteOp<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface GroupCommitter {
+  run<T>(op: WriteOp<T>): Promise<T>;
+  /** Resolves when everything queued so far has been committed. */
+  drain(): Promise<void>;
+}
+
+export interface GroupCommitDeps {
+  db: Database.Database;
+  /** Reads the committed resourceVersion (called at batch start). */
+  getRv(): number;
+  /** Persists the new resourceVersion inside the transaction, then remembers it. */
+  saveRv(rv: number): void;
+  /** Called after a successful commit with the new resourceVersion and the changes, in rv order. */
+  committed(rv: number, events: ChangeEvent[]): void;
+  maxBatch?: number;
+}
+
+export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
+  const { db } = deps;
+  const maxBatch = deps.maxBatch ?? 1000;
+  let queue: Pending[] = [];
+  let scheduled = false;
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  const savepoint = db.prepare('SAVEPOINT w');
+  const release = db.prepare('RELEASE w');
+  const rollbackTo = db.prepare('ROLLBACK TO w');
+
+  function flush(): void {
+    scheduled = false;
+    const batch = queue.slice(0, maxBatch);
+    queue = queue.slice(batch.length);
+    if (queue.length > 0) schedule();
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const events: ChangeEvent[] = [];
+    const start = deps.getRv();
+    let rv = start;
+    const tx: TxContext = { nextRv: () => ++rv, now: new Date() };
+    try {
+      begin.run();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    try {
+      for (const p of batch) {
+        const before = rv;
+        savepoint.run();
+        try {
+          const r = p.op(tx);
+          release.run();
+          outcomes.push({ ok: true, value: r.value });
+          if (r.events) events.push(...r.events);
+        } catch (error) {
+          rollbackTo.run();
+          release.run();
+          rv = before;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      if (rv !== start) deps.saveRv(rv);
+      commit.run();
+    } catch (error) {
+      try { rollback.run(); } catch { /* already rolled back */ }
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    deps.committed(rv, events);
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  }
+
+  return {
+    run<T>(op: WriteOp<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ op: op as WriteOp<unknown>, resolve: resolve as (v: unknown) => void, reject });
+        schedule();
+      });
+    },
+    async drain() {
+      await this.run(() => ({ value: undefined }));
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The write operations (create, update, delete) as group-commit ops. Each runs synchronously inside
+ * the batch transaction: read the current row, apply the shared lifecycle rules, write the object,
+ * its label and result rows, the superseded version into history and one change-log entry.
+ */
+import type { ReportObject } from '@docket/model';
+import type { DeleteOptions, DeleteResult, ObjectKey, UpdateOptions, WriteOptions } from '../types.ts';
+import { alreadyExists, conflict, notFound } from '../shared/errors.ts';
+import {
+  checkDeletePreconditions, planDelete, planUpdate, prepareCreate, resolveName, withResourceVersion,
+} from '../shared/lifecycle.ts';
+import { labelPairs, objectColumns, resultRows } from '../shared/rows.ts';
+import type { ChangeEvent } from '../shared/watch-hub.ts';
+import { decodeDoc, decodeResultsJson, encodeDoc } from './codec.ts';
+import type { TxContext, WriteOp } from './group-commit.ts';
+import { CHANGE_TYPES, type ObjectRow, type Statements } from './statements.ts';
+
+export interface MutationDeps {
+  stmts: Statements;
+  clusterId: string;
+}
+
+export function createMutations({ stmts, clusterId }: MutationDeps) {
+  const keyArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace, k.name] as const;
+
+  function readRow(key: ObjectKey): ObjectRow | undefined {
+    return stmts.getObject.get(...keyArgs(key)) as ObjectRow | undefined;
+  }
+
+  function writeRows(id: number, namespace: string, obj: ReportObject, labels: boolean, results: boolean): void {
+    if (labels) for (const [k, v] of labelPairs(obj)) stmts.insertLabel.run(id, k, v, clusterId);
+    if (!results) return;
+    resultRows(obj).forEach((r, seq) => {
+      stmts.insertResult.run(id, seq, clusterId, namespace, r.resultId, r.policy, r.rule, r.result, r.severity, r.category,
+        r.source, r.scored, r.message, r.subjectKind, r.subjectName, r.subjectNamespace, r.subjectUid, r.timestamp);
+    });
+  }
+
+  function change(tx: TxContext, rv: number, type: ChangeEvent['type'], key: ObjectKey): void {
+    stmts.insertChange.run(rv, tx.now.getTime(), CHANGE_TYPES[type], clusterId, key.group, key.resource, key.namespace, key.name);
+  }
+
+  function event(rv: number, type: ChangeEvent['type'], key: ObjectKey, object: ReportObject, prev?: ReportObject): ChangeEvent {
+    return { rv, type, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name, object, prev };
+  }
+
+  function insert(tx: TxContext, key: ObjectKey, obj: ReportObject): { value: ReportObject; events: ChangeEvent[] } {
+    const rv = tx.nextRv();
+    const stored = withResourceVersion(obj, rv);
+    const enc = encodeDoc(stored);
+    const c = objectColumns(stored);
+    const { lastInsertRowid } = stmts.insertObject.run(clusterId, key.group, key.resource, key.namespace, key.name,
+      stored.metadata.uid, rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.results);
+    writeRows(Number(lastInsertRowid), key.namespace, stored, true, true);
+    change(tx, rv, 'ADDED', key);
+    return { value: stored, events: [event(rv, 'ADDED', key, stored)] };
+  }
+
+  /** Supersedes the current row with `next` (MODIFIED). */
+  function replace(tx: TxContext, key: ObjectKey, row: ObjectRow, prev: ReportObject, next: ReportObject) {
+    const rv = tx.nextRv();
+    const stored = withResourceVersion(next, rv);
+    const enc = encodeDoc(stored);
+    const c = objectColumns(stored);
+    stmts.toHistory.run(rv, row.id);
+    stmts.updateObject.run(rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.results, row.id);
+    const labelsChanged = JSON.stringify(prev.metadata.labels ?? {}) !== JSON.stringify(stored.metadata.labels ?? {});
+    if (labelsChanged) stmts.deleteLabels.run(row.id);
+    const resultsChanged = enc.resultsJson !== decodeResultsJson(row.results);
+    if (resultsChanged) stmts.deleteResults.run(row.id);
+    writeRows(row.id, key.namespace, stored, labelsChanged, resultsChanged);
+    change(tx, rv, 'MODIFIED', key);
+    return { value: stored, events: [event(rv, 'MODIFIED', key, stored, prev)] };
+  }
+
+  /** Removes the current row (DELETED); `last` is the final state reported to clients. */
+  function remove(tx: TxContext, key: ObjectKey, row: ObjectRow, prev: ReportObject, last: ReportObject) {
+    const rv = tx.nextRv();
+    const final = withResourceVersion(last, rv);
+    stmts.toHistory.run(rv, row.id);
+    stmts.deleteLabels.run(row.id);
+    stmts.deleteResults.run(row.id);
+    stmts.deleteObject.run(row.id);
+    change(tx, rv, 'DELETED', key);
+    return { value: final, events: [event(rv, 'DELETED', key, final, prev)] };
+  }
+
+  function create(key: ObjectKey, obj: ReportObject, opts: WriteOptions = {}): WriteOp<ReportObject> {
+    return (tx) => {
+      let name = resolveName(key, obj);
+      const generated = !key.name && !obj.metadata?.name;
+      for (let attempt = 0; generated && attempt < 8 && stmts.exists.get(...keyArgs({ ...key, name })); attempt++) {
+        name = resolveName(key, obj);
+      }
+      const k = { ...key, name };
+      if (stmts.exists.get(...keyArgs(k))) throw alreadyExists(k);
+      const prepared = prepareCreate(k, obj, name, tx.now);
+      if (opts.dryRun) return { value: prepared };
+      return insert(tx, k, prepared);
+    };
+  }
+
+  function update(key: ObjectKey, obj: ReportObject, opts: UpdateOptions = {}): WriteOp<ReportObject> {
+    return (tx) => {
+      const row = readRow(key);
+      if (!row) throw notFound(key);
+      if (opts.expectedResourceVersion && opts.expectedResourceVersion !== String(row.rv)) throw conflict(key);
+      const existing = decodeDoc(row);
+      const plan = planUpdate(key, existing, obj);
+      if (plan.action === 'noop' || opts.dryRun) return { value: plan.object };
+      if (plan.action === 'delete') return remove(tx, key, row, existing, plan.object);
+      return replace(tx, key, row, existing, plan.object);
+    };
+  }
+
+  function del(key: ObjectKey, opts: DeleteOptions = {}): WriteOp<DeleteResult> {
+    return (tx) => {
+      const row = readRow(key);
+      if (!row) throw notFound(key);
+      const existing = decodeDoc(row);
+      checkDeletePreconditions(key, existing, opts);
+      const plan = planDelete(existing, tx.now);
+      if (plan.action === 'noop') return { value: { object: existing, deleted: false } };
+      if (opts.dryRun) return { value: { object: plan.object, deleted: plan.action === 'delete' } };
+      if (plan.action === 'mark') {
+        const r = replace(tx, key, row, existing, plan.object);
+        return { value: { object: r.value, deleted: false }, events: r.events };
+      }
+      const r = remove(tx, key, row, existing, existing);
+      return { value: { object: r.value, deleted: true }, events: r.events };
+    };
+  }
+
+  return { create, update, delete: del, readRow };
+}

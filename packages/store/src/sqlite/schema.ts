@@ -1,0 +1,103 @@
+/**
+ * SQLite schema and migrations. Opening is idempotent: a `meta` row records the schema version and
+ * each migration runs once, in order, inside a transaction. `auto_vacuum = INCREMENTAL` must be set
+ * before the first table exists, so it is the very first statement on a new file.
+ */
+import Database from 'better-sqlite3';
+
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
+/** Ordered migrations; append only. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  INSERT OR IGNORE INTO meta (key, value) VALUES ('rv', 0), ('compacted_rv', 0);
+
+  -- Current objects. head = the document without results (JSON); results = deflated JSON array.
+  CREATE TABLE objects (
+    id INTEGER PRIMARY KEY,
+    cluster_id TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
+    namespace TEXT NOT NULL, name TEXT NOT NULL,
+    uid TEXT NOT NULL, rv INTEGER NOT NULL,
+    scope_kind TEXT NOT NULL, scope_name TEXT NOT NULL, scope_namespace TEXT NOT NULL, scope_uid TEXT NOT NULL,
+    source TEXT NOT NULL,
+    head TEXT NOT NULL,
+    results BLOB
+  );
+  CREATE UNIQUE INDEX objects_key ON objects (cluster_id, grp, resource, namespace, name);
+  CREATE UNIQUE INDEX objects_rv ON objects (rv);
+  CREATE INDEX objects_scope_uid ON objects (cluster_id, grp, resource, scope_uid);
+  CREATE INDEX objects_scope_name ON objects (cluster_id, grp, resource, scope_name);
+  CREATE INDEX objects_source ON objects (cluster_id, grp, resource, source);
+
+  CREATE TABLE labels (
+    object_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, cluster_id TEXT NOT NULL,
+    PRIMARY KEY (object_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX labels_kv ON labels (key, value);
+
+  -- One row per result, for queries that must not parse documents.
+  CREATE TABLE results (
+    object_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+    cluster_id TEXT NOT NULL, namespace TEXT NOT NULL, result_id TEXT NOT NULL,
+    policy TEXT NOT NULL, rule TEXT NOT NULL, result TEXT NOT NULL, severity TEXT NOT NULL,
+    category TEXT NOT NULL, source TEXT NOT NULL, scored INTEGER, message TEXT NOT NULL,
+    subject_kind TEXT NOT NULL, subject_name TEXT NOT NULL, subject_namespace TEXT NOT NULL, subject_uid TEXT NOT NULL,
+    ts INTEGER,
+    PRIMARY KEY (object_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX results_namespace ON results (namespace, result);
+  CREATE INDEX results_policy ON results (policy, rule);
+  CREATE INDEX results_source ON results (source);
+  CREATE INDEX results_severity ON results (severity, result);
+  CREATE INDEX results_result ON results (result);
+  CREATE INDEX results_subject ON results (subject_uid);
+
+  -- Superseded versions, alive in [rv_from, rv_to). Every rv is one change, so rv_to is unique.
+  CREATE TABLE history (
+    rv_to INTEGER PRIMARY KEY, rv_from INTEGER NOT NULL,
+    cluster_id TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+    head TEXT NOT NULL, results BLOB
+  );
+  CREATE INDEX history_key ON history (cluster_id, grp, resource, namespace, name);
+  CREATE UNIQUE INDEX history_from ON history (rv_from);
+
+  -- The change log: type 1 ADDED, 2 MODIFIED, 3 DELETED; ts in ms for retention.
+  CREATE TABLE changes (
+    rv INTEGER PRIMARY KEY, ts INTEGER NOT NULL, type INTEGER NOT NULL,
+    cluster_id TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opens (creating when needed) and migrates a database file, or ':memory:'. */
+export function openDatabase(path: string, synchronous: SqliteSynchronous): Database.Database {
+  const db = new Database(path);
+  db.pragma('auto_vacuum = INCREMENTAL');
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -32000');
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  return db;
+}
+
+function currentVersion(db: Database.Database): number {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  if (!hasMeta) return 0;
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: number } | undefined;
+  return row?.value ?? 0;
+}
+
+function migrate(db: Database.Database): void {
+  const run = db.transaction(() => {
+    const from = currentVersion(db);
+    if (from > MIGRATIONS.length) throw new Error(`database schema version ${from} is newer than this Docket (${MIGRATIONS.length})`);
+    for (let v = from; v < MIGRATIONS.length; v++) db.exec(MIGRATIONS[v]!);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(MIGRATIONS.length);
+  });
+  run.immediate();
+}

@@ -1,0 +1,105 @@
+/**
+ * The embedded SQLite engine (better-sqlite3, one connection, WAL). Writes go through group commit
+ * (one transaction and one fsync per event-loop turn); reads are synchronous on the same connection
+ * and so always see committed state. Watchers are fed in process right after each commit.
+ */
+import type { CollectionRef, ReportStore, StoreOptions } from '../types.ts';
+import { resolveStoreOptions } from '../shared/options.ts';
+import { createWatchHub } from '../shared/watch-hub.ts';
+import { createGroupCommitter } from './group-commit.ts';
+import { createMutations } from './mutations.ts';
+import { createReads } from './reads.ts';
+import { openDatabase, type SqliteSynchronous } from './schema.ts';
+import { prepareStatements } from './statements.ts';
+
+export interface SqliteStoreOptions extends StoreOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /** FULL (default) fsyncs every commit: durable against power loss. NORMAL: durable against process crashes only. */
+  sqliteSynchronous?: SqliteSynchronous;
+  /** How often compaction runs; default 60 s. */
+  compactIntervalMs?: number;
+}
+
+const IDLE_VACUUM_PAGES = 2000;
+
+export async function createSqliteStore(opts: SqliteStoreOptions): Promise<ReportStore> {
+  const o = resolveStoreOptions(opts);
+  const db = openDatabase(opts.path, opts.sqliteSynchronous ?? 'FULL');
+  const stmts = prepareStatements(db);
+  let rv = stmts.getRv.get() as number;
+  let compacted = stmts.getCompacted.get() as number;
+  let closed = false;
+
+  const reads = createReads({ db, stmts, clusterId: o.clusterId, currentRv: () => rv, compactedRv: () => compacted });
+  const mutations = createMutations({ stmts, clusterId: o.clusterId });
+  const hub = createWatchHub({
+    readChanges: async (ref, after, limit) => reads.readChanges(ref, after, limit),
+    compactedRv: async () => compacted,
+    list: async (ref, lo) => reads.list(ref, lo),
+  }, { bufferSize: o.watchBufferSize, bookmarkIntervalMs: o.bookmarkIntervalMs });
+  const writer = createGroupCommitter({
+    db,
+    getRv: () => rv,
+    saveRv: (next) => { stmts.setRv.run(next); },
+    committed: (next, events) => { rv = next; hub.publish(events); },
+  });
+
+  function compactNow(): string {
+    const cutoff = Date.now() - o.historyRetentionMs;
+    const firstKept = stmts.firstRetainedChange.get(cutoff) as number | undefined;
+    const target = firstKept === undefined ? rv : firstKept - 1;
+    if (target > compacted) {
+      stmts.compactChanges.run(target);
+      stmts.compactHistory.run(target);
+      stmts.setCompacted.run(target);
+      compacted = target;
+    }
+    return String(compacted);
+  }
+
+  const timer = setInterval(() => {
+    void writer.run(() => ({ value: compactNow() }))
+      .then(() => { if (!closed) db.pragma(`incremental_vacuum(${IDLE_VACUUM_PAGES})`); })
+      .catch(() => { /* retried on the next tick; compaction is best effort */ });
+  }, opts.compactIntervalMs ?? 60_000);
+  timer.unref();
+
+  const guard = (): void => {
+    if (closed) throw new Error('store is closed');
+  };
+
+  return {
+    engine: 'sqlite',
+    clusterId: o.clusterId,
+    async create(key, obj, wo) { guard(); return writer.run(mutations.create(key, obj, wo)); },
+    async update(key, obj, uo) { guard(); return writer.run(mutations.update(key, obj, uo)); },
+    async delete(key, d) { guard(); return writer.run(mutations.delete(key, d)); },
+    async deleteCollection(ref: CollectionRef, sel, wo) {
+      guard();
+      const { items } = reads.list(ref, { ...sel, projection: 'summary' });
+      const settled = await Promise.allSettled(items.map((it) => writer.run(mutations.delete(
+        { group: ref.group, resource: ref.resource, namespace: it.metadata.namespace ?? '', name: it.metadata.name ?? '' }, wo))));
+      const out = [];
+      for (const s of settled) {
+        if (s.status === 'fulfilled') out.push(s.value.object);
+        else if ((s.reason as { code?: string })?.code !== 'NOT_FOUND') throw s.reason;
+      }
+      return out;
+    },
+    async get(key) { guard(); return reads.get(key); },
+    async list(ref, lo) { guard(); return reads.list(ref, lo); },
+    async watch(ref, wo) { guard(); return hub.watch(ref, wo); },
+    async currentResourceVersion() { return String(rv); },
+    async compact() { guard(); return writer.run(() => ({ value: compactNow() })); },
+    async ping() { guard(); db.prepare('SELECT 1').get(); },
+    async close() {
+      if (closed) return;
+      await writer.drain();
+      closed = true;
+      clearInterval(timer);
+      hub.close();
+      db.close();
+    },
+  };
+}
