@@ -52,7 +52,7 @@ describe('docket import', () => {
       ],
     };
     writeFileSync(file, [
-      polrYaml('polr-1', 'fail', 'team-a'),
+      polrYaml('polr-1', 'fail'),
       `apiVersion: ${WG}\nkind: ClusterPolicyReport\nmetadata: {name: cpolr-1}\nresults:\n- {policy: cis-1.1, result: pass}`,
       JSON.stringify(list),
     ].join('\n---\n'));
@@ -71,19 +71,19 @@ describe('docket import', () => {
     assert.equal(rep2.body.source, 'trivy');
     assert.deepEqual(rep2.body.summary, { pass: 1, fail: 0, warn: 1, error: 0, skip: 0 });
     assert.equal((await get(`/apis/${WG}/clusterpolicyreports/cpolr-1`)).status, 200);
-    const before = await get(`/apis/${WG}/namespaces/team-a/policyreports/polr-1`);
+    const before = await get(`/apis/${WG}/namespaces/team-b/policyreports/polr-1`);
     assert.equal(before.body.results[0].result, 'fail');
 
     const again = await runDocket(importArgs(file, '--namespace', 'team-b'));
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /4 objects: 0 created, 0 configured, 4 unchanged, 0 failed/);
-    assert.equal((await get(`/apis/${WG}/namespaces/team-a/policyreports/polr-1`)).body.metadata.resourceVersion, before.body.metadata.resourceVersion);
+    assert.equal((await get(`/apis/${WG}/namespaces/team-b/policyreports/polr-1`)).body.metadata.resourceVersion, before.body.metadata.resourceVersion);
 
-    writeFileSync(file, polrYaml('polr-1', 'pass', 'team-a'));
-    const changed = await runDocket(importArgs(file));
+    writeFileSync(file, polrYaml('polr-1', 'pass', 'team-b'));
+    const changed = await runDocket(importArgs(file, '-n', 'team-b'));
     assert.equal(changed.code, 0, changed.stderr);
     assert.deepEqual(changed.stdout.trim().split('\n'), ['policyreport.wgpolicyk8s.io/polr-1 configured', '1 objects: 0 created, 1 configured, 0 unchanged, 0 failed']);
-    const after = await get(`/apis/${WG}/namespaces/team-a/policyreports/polr-1`);
+    const after = await get(`/apis/${WG}/namespaces/team-b/policyreports/polr-1`);
     assert.equal(after.body.results[0].result, 'pass');
     assert.deepEqual(after.body.summary, { pass: 1, fail: 0, warn: 0, error: 0, skip: 0 });
     assert.ok(BigInt(after.body.metadata.resourceVersion) > BigInt(before.body.metadata.resourceVersion));
