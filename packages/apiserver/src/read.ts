@@ -1,0 +1,49 @@
+/** GET of one object and of a collection (list), in every negotiated representation. */
+import type { ReportObject } from '@docket/model';
+import { negotiate } from './negotiate.ts';
+import { listOptionsOf } from './list-options.ts';
+import { parseIncludeObject } from './query.ts';
+import { keyOf, refOf, apiVersionOf } from './scope.ts';
+import { sendDocument, sendList } from './respond.ts';
+import { tableOf, tableHead, tableRowOf, toPartial, toWire, PARTIAL_LIST_KIND, META_API_VERSION } from './render.ts';
+import type { HandlerContext } from './context.ts';
+
+export async function handleGet(ctx: HandlerContext): Promise<unknown> {
+  const { scope, store, req, reply } = ctx;
+  const rep = negotiate(req.headers.accept, 'object');
+  const hub = await store.get(keyOf(scope, scope.name!));
+  switch (rep.kind) {
+    case 'table':
+      return sendDocument(reply, 200, tableOf([hub], scope, parseIncludeObject(ctx.query), ctx.clock(), { resourceVersion: hub.metadata.resourceVersion ?? '' }));
+    case 'metadata':
+      return sendDocument(reply, 200, toPartial(hub, true));
+    default:
+      return sendDocument(reply, 200, toWire(hub, scope.version), rep.kind === 'object' ? rep.format : 'json');
+  }
+}
+
+export async function handleList(ctx: HandlerContext): Promise<unknown> {
+  const { scope, store, req, reply, query } = ctx;
+  const rep = negotiate(req.headers.accept, 'list');
+  const includeObject = parseIncludeObject(query);
+  // Tables and metadata lists need no results: let the store skip reading them.
+  const summaryOnly = rep.kind === 'metadata-list' || (rep.kind === 'table' && includeObject !== 'Object');
+  const res = await store.list(refOf(scope), listOptionsOf(query, summaryOnly ? 'summary' : 'full'));
+  const metadata: Record<string, unknown> = { resourceVersion: res.resourceVersion };
+  if (res.continue) {
+    metadata['continue'] = res.continue;
+    if (res.remainingItemCount !== undefined) metadata['remainingItemCount'] = res.remainingItemCount;
+  }
+  switch (rep.kind) {
+    case 'table': {
+      const now = ctx.clock();
+      return sendList(reply, tableHead(scope, metadata), res.items,
+        (hub: ReportObject) => tableRowOf(hub, scope, includeObject, now), 'json', 'rows');
+    }
+    case 'metadata-list':
+      return sendList(reply, { apiVersion: META_API_VERSION, kind: PARTIAL_LIST_KIND, metadata }, res.items, (hub) => toPartial(hub, false));
+    default:
+      return sendList(reply, { apiVersion: apiVersionOf(scope), kind: scope.resource.listKind, metadata }, res.items,
+        (hub) => toWire(hub, scope.version), rep.kind === 'object' ? rep.format : 'json');
+  }
+}

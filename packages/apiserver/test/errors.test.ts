@@ -1,0 +1,92 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, report, json, POLR, type TestServer } from './helpers.ts';
+
+let s: TestServer;
+before(async () => { s = await startServer({ maxBodyBytes: 64 * 1024 }); });
+after(async () => { await s.close(); });
+
+function assertStatus(body: string, code: number, reason: string): Record<string, unknown> {
+  const st = json(body);
+  assert.equal(st['kind'], 'Status');
+  assert.equal(st['apiVersion'], 'v1');
+  assert.equal(st['status'], 'Failure');
+  assert.equal(st['code'], code);
+  assert.equal(st['reason'], reason);
+  assert.equal(typeof st['message'], 'string');
+  return st;
+}
+
+test('unknown paths, groups, versions and resources are 404 Status', async () => {
+  for (const url of ['/nope', '/apis/nope.io/v1/things', '/apis/wgpolicyk8s.io/v9/namespaces/default/policyreports',
+    '/apis/wgpolicyk8s.io/v1alpha2/namespaces/default/widgets', '/apis/nope.io', '/apis/wgpolicyk8s.io/v9']) {
+    const res = await s.app.inject({ url });
+    assert.equal(res.statusCode, 404, url);
+    assertStatus(res.body, 404, 'NotFound');
+  }
+});
+
+test('unsupported methods are 405 Status', async () => {
+  const post = await s.app.inject({ method: 'POST', url: `${POLR}/x`, payload: report('x') });
+  assert.equal(post.statusCode, 405);
+  assertStatus(post.body, 405, 'MethodNotAllowed');
+  const put = await s.app.inject({ method: 'PUT', url: POLR, payload: report('x') });
+  assert.equal(put.statusCode, 405);
+  const allNsCreate = await s.app.inject({ method: 'POST', url: '/apis/wgpolicyk8s.io/v1alpha2/policyreports', payload: report('x') });
+  assert.equal(allNsCreate.statusCode, 405);
+});
+
+test('malformed JSON is 400 naming line and column; nothing written', async () => {
+  const res = await s.app.inject({ method: 'POST', url: POLR, payload: '{\n  "apiVersion": "wgpolicyk8s.io/v1alpha2",\n  "kind": }',
+    headers: { 'content-type': 'application/json' } });
+  assert.equal(res.statusCode, 400);
+  const st = assertStatus(res.body, 400, 'BadRequest');
+  assert.match(st['message'] as string, /line 3, column 11/);
+  const list = json((await s.app.inject({ url: POLR })).body);
+  assert.deepEqual(list['items'], []);
+});
+
+test('malformed YAML is 400 naming the line', async () => {
+  const res = await s.app.inject({ method: 'POST', url: POLR, payload: 'apiVersion: x\nkind: [unclosed\n', headers: { 'content-type': 'application/yaml' } });
+  assert.equal(res.statusCode, 400);
+  assert.match(assertStatus(res.body, 400, 'BadRequest')['message'] as string, /YAML \(line \d+, column \d+\)/);
+});
+
+test('an oversized body is 413 RequestEntityTooLarge and nothing is written', async () => {
+  const big = report('big');
+  big['results'] = Array.from({ length: 2000 }, (_, i) => ({ policy: `p${i}`, result: 'pass', message: 'x'.repeat(40) }));
+  const res = await s.app.inject({ method: 'POST', url: POLR, payload: big });
+  assert.equal(res.statusCode, 413);
+  assertStatus(res.body, 413, 'RequestEntityTooLarge');
+  assert.equal((await s.app.inject({ url: `${POLR}/big` })).statusCode, 404);
+});
+
+test('unsupported body media type is 415; strategic merge patch is 415', async () => {
+  const res = await s.app.inject({ method: 'POST', url: POLR, payload: '<xml/>', headers: { 'content-type': 'application/xml' } });
+  assert.equal(res.statusCode, 415);
+  assertStatus(res.body, 415, 'UnsupportedMediaType');
+  const smp = await s.app.inject({ method: 'PATCH', url: `${POLR}/x`, payload: '{}', headers: { 'content-type': 'application/strategic-merge-patch+json' } });
+  assert.equal(smp.statusCode, 415);
+});
+
+test('bad query parameters are 400', async () => {
+  for (const q of ['limit=-1', 'labelSelector=a%3D%3D%3Db%21', 'fieldSelector=spec.nope%3Dx', 'dryRun=Some', 'resourceVersionMatch=Maybe']) {
+    const res = await s.app.inject({ url: `${POLR}?${q}`, method: q.startsWith('dryRun') ? 'POST' : 'GET', payload: q.startsWith('dryRun') ? report('q') : undefined });
+    assert.equal(res.statusCode, 400, `${q}: ${res.body}`);
+    assertStatus(res.body, 400, 'BadRequest');
+  }
+});
+
+test('an unexpected store failure is a generic 500 Status and the server keeps serving', async () => {
+  const original = s.store.get.bind(s.store);
+  s.store.get = async () => { throw new Error('disk on fire: secret detail'); };
+  try {
+    const res = await s.app.inject({ url: `${POLR}/any` });
+    assert.equal(res.statusCode, 500);
+    const st = assertStatus(res.body, 500, 'InternalError');
+    assert.doesNotMatch(st['message'] as string, /disk on fire/);
+  } finally {
+    s.store.get = original;
+  }
+  assert.equal((await s.app.inject({ url: '/healthz' })).statusCode, 200);
+});
