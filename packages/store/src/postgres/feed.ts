@@ -107,7 +107,7 @@ export async function startFeed(opts: FeedOptions): Promise<Feed> {
   }
 
   async function connectListener(): Promise<void> {
-    const c = new pg.Client({ connectionString: opts.url });
+    const c = new pg.Client({ connectionString: opts.url, application_name: 'docket-listen' });
     c.on('error', (e) => {
       opts.onError?.(e);
       if (listener === c) listener = undefined;

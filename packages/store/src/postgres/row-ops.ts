@@ -1,12 +1,18 @@
 /**
  * Row-level statements of the write path, each for one object key inside an open transaction.
- * None of them knows the resourceVersion: `runWrite` stamps it at the end.
+ * Each verb is ONE statement (data-modifying CTEs) to keep round trips, and so transaction time,
+ * low. None of them knows the resourceVersion: `runWrite` stamps it at the end.
+ *
+ * All sub-statements of a WITH see the snapshot from before the statement, so "copy the current
+ * version to history" and "replace the current version" can share one statement. Index rows are
+ * upserted and trimmed (never deleted and re-inserted under the same key in one statement).
  */
 import type pg from 'pg';
 import type { ReportObject } from '@docket/model';
 import { canonicalJson } from '../shared/canonical.ts';
 import { fromRow, toRow } from './rows.ts';
 import type { ObjectRow } from './rows.ts';
+import { Params } from './sql-filter.ts';
 import { keyWhere } from './tx.ts';
 
 export interface RowKey {
@@ -34,69 +40,80 @@ export async function exists(c: pg.Pool | pg.PoolClient, k: RowKey): Promise<boo
   return r.rowCount !== 0;
 }
 
-/** Inserts a new object; false when the key already exists (never overwrites). */
+const KEY = '$1, $2, $3, $4, $5';
+const COPY_TO_HISTORY = `hist AS (INSERT INTO docket_history (cluster_id, grp, resource, namespace, name, rv, superseded_rv,
+    uid, scope_kind, scope_name, scope_namespace, scope_uid, source, head, results)
+  SELECT cluster_id, grp, resource, namespace, name, rv, NULL, uid, scope_kind, scope_name, scope_namespace,
+    scope_uid, source, head, results FROM docket_objects WHERE ${keyWhere('', 1)})`;
+
+function labelCtes(p: Params, row: ObjectRow, replace: boolean, guard: string): string[] {
+  const keys = p.add(row.labelKeys);
+  const out = [`ins_labels AS (INSERT INTO docket_labels (cluster_id, grp, resource, namespace, name, key, value)
+    SELECT ${KEY}, t.k, t.v FROM unnest(${keys}::text[], ${p.add(row.labelValues)}::text[]) AS t(k, v)${guard}
+    ON CONFLICT (cluster_id, grp, resource, namespace, name, key) DO UPDATE SET value = EXCLUDED.value)`];
+  if (replace) out.push(`del_labels AS (DELETE FROM docket_labels WHERE ${keyWhere('', 1)} AND NOT (key = ANY(${keys}::text[])))`);
+  return out;
+}
+
+function resultCtes(p: Params, row: ObjectRow, replace: boolean, guard: string): string[] {
+  const r = row.resultCols;
+  const out = [`ins_results AS (INSERT INTO docket_results (cluster_id, grp, resource, namespace, name, idx, result_id,
+      policy, rule, result, severity, category, source, res_kind, res_namespace, res_name, res_uid, ts)
+    SELECT ${KEY}, t.* FROM unnest(${p.add(r.idx)}::int[], ${p.add(r.resultId)}::text[], ${p.add(r.policy)}::text[],
+      ${p.add(r.rule)}::text[], ${p.add(r.result)}::text[], ${p.add(r.severity)}::text[], ${p.add(r.category)}::text[],
+      ${p.add(r.source)}::text[], ${p.add(r.resKind)}::text[], ${p.add(r.resNamespace)}::text[], ${p.add(r.resName)}::text[],
+      ${p.add(r.resUid)}::text[], ${p.add(r.ts)}::bigint[]) AS t${guard}
+    ON CONFLICT (cluster_id, grp, resource, namespace, name, idx) DO UPDATE SET result_id = EXCLUDED.result_id,
+      policy = EXCLUDED.policy, rule = EXCLUDED.rule, result = EXCLUDED.result, severity = EXCLUDED.severity,
+      category = EXCLUDED.category, source = EXCLUDED.source, res_kind = EXCLUDED.res_kind,
+      res_namespace = EXCLUDED.res_namespace, res_name = EXCLUDED.res_name, res_uid = EXCLUDED.res_uid, ts = EXCLUDED.ts)`];
+  if (replace) out.push(`del_results AS (DELETE FROM docket_results WHERE ${keyWhere('', 1)} AND idx >= ${p.add(r.idx.length)})`);
+  return out;
+}
+
+/** Inserts a new object with its index rows; false when the key already exists (never overwrites). */
 export async function insertObject(c: pg.PoolClient, k: RowKey, obj: ReportObject): Promise<boolean> {
   const row = toRow(obj);
-  const r = await c.query(
-    `INSERT INTO docket_objects (cluster_id, grp, resource, namespace, name, uid, rv, scope_kind, scope_name,
-       scope_namespace, scope_uid, source, head, results)
-     VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (cluster_id, grp, resource, namespace, name) DO NOTHING`,
-    [...keyParams(k), row.uid, ...row.fields, row.head, jsonParam(row.results)]);
-  if (r.rowCount === 0) return false;
-  await writeLabels(c, k, row, false);
-  await writeResults(c, k, row, false);
-  return true;
+  const p = new Params();
+  for (const v of keyParams(k)) p.add(v);
+  const guard = ' WHERE EXISTS (SELECT 1 FROM ins)';
+  const ctes = [`ins AS (INSERT INTO docket_objects (cluster_id, grp, resource, namespace, name, uid, rv, scope_kind,
+      scope_name, scope_namespace, scope_uid, source, head, results)
+    VALUES (${KEY}, ${p.add(row.uid)}, 0, ${row.fields.map((f) => p.add(f)).join(', ')}, ${p.add(row.head)},
+      ${p.add(jsonParam(row.results))})
+    ON CONFLICT (cluster_id, grp, resource, namespace, name) DO NOTHING RETURNING 1)`];
+  if (row.labelKeys.length > 0) ctes.push(...labelCtes(p, row, false, guard));
+  if (row.resultCols.idx.length > 0) ctes.push(...resultCtes(p, row, false, guard));
+  const r = await c.query<{ n: number }>(`WITH ${ctes.join(',\n')} SELECT count(*)::int AS n FROM ins`, p.values);
+  return r.rows[0]!.n === 1;
 }
 
-/** Replaces the stored document (and its labels/results index rows when `full`). */
-export async function updateObject(c: pg.PoolClient, k: RowKey, obj: ReportObject, old: ReportObject): Promise<void> {
+/**
+ * Keeps the current version in history and replaces it with `obj` (`old` is the current version,
+ * used to skip index rows that did not change).
+ */
+export async function replaceObject(c: pg.PoolClient, k: RowKey, obj: ReportObject, old: ReportObject): Promise<void> {
   const row = toRow(obj);
   const sameResults = obj.results === old.results || canonicalJson(obj.results ?? null) === canonicalJson(old.results ?? null);
-  await c.query(
-    `UPDATE docket_objects SET uid = $6, scope_kind = $7, scope_name = $8, scope_namespace = $9, scope_uid = $10,
-       source = $11, head = $12${sameResults ? '' : ', results = $13'} WHERE ${keyWhere('', 1)}`,
-    [...keyParams(k), row.uid, ...row.fields, row.head, ...(sameResults ? [] : [jsonParam(row.results)])]);
-  if (JSON.stringify(obj.metadata.labels ?? {}) !== JSON.stringify(old.metadata.labels ?? {})) await writeLabels(c, k, row, true);
-  if (!sameResults) await writeResults(c, k, row, true);
+  const sameLabels = canonicalJson(obj.metadata.labels ?? {}) === canonicalJson(old.metadata.labels ?? {});
+  const p = new Params();
+  for (const v of keyParams(k)) p.add(v);
+  const sets = [`uid = ${p.add(row.uid)}`, `head = ${p.add(row.head)}`,
+    ...['scope_kind', 'scope_name', 'scope_namespace', 'scope_uid', 'source'].map((col, i) => `${col} = ${p.add(row.fields[i])}`)];
+  if (!sameResults) sets.push(`results = ${p.add(jsonParam(row.results))}`);
+  const ctes = [COPY_TO_HISTORY, `upd AS (UPDATE docket_objects SET ${sets.join(', ')} WHERE ${keyWhere('', 1)})`];
+  if (!sameLabels) ctes.push(...labelCtes(p, row, true, ''));
+  if (!sameResults) ctes.push(...resultCtes(p, row, true, ''));
+  await c.query(`WITH ${ctes.join(',\n')} SELECT 1`, p.values);
 }
 
-/** Keeps the current version in history; `runWrite` sets its superseded_rv. */
-export async function supersede(c: pg.PoolClient, k: RowKey): Promise<void> {
-  await c.query(
-    `INSERT INTO docket_history (cluster_id, grp, resource, namespace, name, rv, superseded_rv, uid, scope_kind,
-       scope_name, scope_namespace, scope_uid, source, head, results)
-     SELECT cluster_id, grp, resource, namespace, name, rv, NULL, uid, scope_kind, scope_name, scope_namespace,
-       scope_uid, source, head, results FROM docket_objects WHERE ${keyWhere('', 1)}`, keyParams(k));
-}
-
-export async function deleteObject(c: pg.PoolClient, k: RowKey): Promise<void> {
-  const p = keyParams(k);
-  await c.query(`DELETE FROM docket_objects WHERE ${keyWhere('', 1)}`, p);
-  await c.query(`DELETE FROM docket_labels WHERE ${keyWhere('', 1)}`, p);
-  await c.query(`DELETE FROM docket_results WHERE ${keyWhere('', 1)}`, p);
-}
-
-async function writeLabels(c: pg.PoolClient, k: RowKey, row: ObjectRow, replace: boolean): Promise<void> {
-  if (replace) await c.query(`DELETE FROM docket_labels WHERE ${keyWhere('', 1)}`, keyParams(k));
-  if (row.labelKeys.length === 0) return;
-  await c.query(
-    `INSERT INTO docket_labels (cluster_id, grp, resource, namespace, name, key, value)
-     SELECT $1, $2, $3, $4, $5, t.k, t.v FROM unnest($6::text[], $7::text[]) AS t(k, v)`,
-    [...keyParams(k), row.labelKeys, row.labelValues]);
-}
-
-async function writeResults(c: pg.PoolClient, k: RowKey, row: ObjectRow, replace: boolean): Promise<void> {
-  if (replace) await c.query(`DELETE FROM docket_results WHERE ${keyWhere('', 1)}`, keyParams(k));
-  const r = row.resultCols;
-  if (r.idx.length === 0) return;
-  await c.query(
-    `INSERT INTO docket_results (cluster_id, grp, resource, namespace, name, idx, result_id, policy, rule, result,
-       severity, category, source, res_kind, res_namespace, res_name, res_uid, ts)
-     SELECT $1, $2, $3, $4, $5, t.* FROM unnest($6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
-       $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::bigint[]) AS t`,
-    [...keyParams(k), r.idx, r.resultId, r.policy, r.rule, r.result, r.severity, r.category, r.source,
-      r.resKind, r.resNamespace, r.resName, r.resUid, r.ts]);
+/** Keeps the current version in history and removes the object and its index rows. */
+export async function removeObject(c: pg.PoolClient, k: RowKey): Promise<void> {
+  await c.query(`WITH ${COPY_TO_HISTORY},
+    del_obj AS (DELETE FROM docket_objects WHERE ${keyWhere('', 1)}),
+    del_labels AS (DELETE FROM docket_labels WHERE ${keyWhere('', 1)}),
+    del_results AS (DELETE FROM docket_results WHERE ${keyWhere('', 1)})
+    SELECT 1`, keyParams(k));
 }
 
 /** node-postgres sends JS arrays as PostgreSQL arrays; a jsonb array must go as JSON text. */

@@ -7,7 +7,7 @@ import type { ReportObject } from '@docket/model';
 import { alreadyExists, conflict, notFound } from '../shared/errors.ts';
 import { checkDeletePreconditions, planDelete, planUpdate, prepareCreate, resolveName, withResourceVersion } from '../shared/lifecycle.ts';
 import type { CollectionRef, DeleteOptions, DeleteResult, ObjectKey, Selectors, UpdateOptions, WriteOptions } from '../types.ts';
-import { deleteObject, exists, insertObject, lockObject, supersede, updateObject } from './row-ops.ts';
+import { exists, insertObject, lockObject, removeObject, replaceObject } from './row-ops.ts';
 import type { RowKey } from './row-ops.ts';
 import { fromRow } from './rows.ts';
 import { Params, whereSql } from './sql-filter.ts';
@@ -51,12 +51,11 @@ export async function updateObjectVerb(deps: WriteDeps, key: ObjectKey, obj: Rep
     if (opts.expectedResourceVersion && opts.expectedResourceVersion !== existing.metadata.resourceVersion) throw conflict(key);
     const plan = planUpdate(key, existing, obj);
     if (plan.action === 'noop' || opts.dryRun) return { changes: [], result: () => plan.object };
-    await supersede(c, k);
     if (plan.action === 'delete') {
-      await deleteObject(c, k);
+      await removeObject(c, k);
       return { changes: [{ namespace: key.namespace, name: key.name, type: 'DELETED' }], result: (base) => withResourceVersion(plan.object, base + 1) };
     }
-    await updateObject(c, k, plan.object, existing);
+    await replaceObject(c, k, plan.object, existing);
     return { changes: [{ namespace: key.namespace, name: key.name, type: 'MODIFIED' }], result: (base) => withResourceVersion(plan.object, base + 1) };
   });
 }
@@ -70,9 +69,8 @@ export async function deleteObjectVerb(deps: WriteDeps, key: ObjectKey, opts: De
     const plan = planDelete(existing, deps.now());
     const deleted = plan.action === 'delete';
     if (plan.action === 'noop' || opts.dryRun) return { changes: [], result: () => ({ object: plan.object, deleted }) };
-    await supersede(c, k);
-    if (deleted) await deleteObject(c, k);
-    else await updateObject(c, k, plan.object, existing);
+    if (deleted) await removeObject(c, k);
+    else await replaceObject(c, k, plan.object, existing);
     return {
       changes: [{ namespace: key.namespace, name: key.name, type: deleted ? 'DELETED' : 'MODIFIED' }],
       result: (base) => ({ object: withResourceVersion(plan.object, base + 1), deleted }),
@@ -95,9 +93,8 @@ export async function deleteCollectionVerb(deps: WriteDeps, ref: CollectionRef, 
       const plan = planDelete(existing, deps.now());
       if (plan.action === 'noop' || opts.dryRun) { outcomes.push({ object: plan.object }); continue; }
       const k = rowKey(deps, { ...ref, namespace: row.namespace, name: row.name });
-      await supersede(c, k);
-      if (plan.action === 'delete') await deleteObject(c, k);
-      else await updateObject(c, k, plan.object, existing);
+      if (plan.action === 'delete') await removeObject(c, k);
+      else await replaceObject(c, k, plan.object, existing);
       outcomes.push({ object: plan.object, changeIndex: changes.length });
       changes.push({ namespace: row.namespace, name: row.name, type: plan.action === 'delete' ? 'DELETED' : 'MODIFIED' });
     }
