@@ -6,3 +6,7 @@ export * from './text.ts';
 export * from './registry.ts';
 export { slackTarget, slackConfigSchema, type SlackConfig } from './slack/index.ts';
 export { formatSlack, SLACK_LIMITS } from './slack/format.ts';
+export { webhookTarget, webhookConfigSchema, type WebhookConfig } from './webhook/index.ts';
+export { formatWebhook, formatHeartbeat } from './webhook/format.ts';
+export { lokiTarget, lokiConfigSchema, type LokiConfig } from './loki/index.ts';
+export { formatLoki, lokiLabels, toLabelName } from './loki/format.ts';

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
+import { basicAuth, joinUrl } from '../http.ts';
+import { defineTarget } from '../types.ts';
+import { formatLoki } from './format.ts';
+import { postLoki } from './send.ts';
+
+export const lokiConfigSchema = targetConfigSchema({
+  host: httpUrlSchema,
+  /** Push path; default `/loki/api/v1/push`. */
+  path: z.string().startsWith('/').optional(),
+  username: z.string().optional(),
+  password: secret(z.string()).optional(),
+});
+export type LokiConfig = z.infer<typeof lokiConfigSchema>;
+
+/** Grafana Loki push API: one push per batch, results grouped into streams by label set. */
+export const lokiTarget = defineTarget<LokiConfig>({
+  type: 'loki',
+  configSchema: lokiConfigSchema,
+  create(config, deps) {
+    const name = config.name ?? 'Loki';
+    const url = joinUrl(config.host, config.path ?? '/loki/api/v1/push');
+    const headers = {
+      ...(config.username ? { authorization: basicAuth(config.username, config.password ?? '') } : {}),
+      ...(config.headers ?? {}),
+    };
+    return {
+      type: 'loki', name, maxBatch: 500,
+      send: (batch, ctx) => postLoki(deps, name, url, headers, formatLoki(batch, deps.now(), config.customFields), ctx),
+    };
+  },
+});
