@@ -50,11 +50,11 @@ for (const { file, check } of VALID) {
     const objects = docs.map((d) => decodeDoc(d).object);
     check(objects);
     for (const hub of objects) {
-      const resource = findResource(splitApiVersion(hub.apiVersion)[0], splitApiVersion(hub.apiVersion)[1], hub.kind === 'Report' ? 'reports' : hub.kind.startsWith('Cluster') ? 'clusterpolicyreports' : 'policyreports');
+      const resource = findResourceByKind(hub.apiVersion, hub.kind);
       assert.ok(resource);
       for (const version of resource.versions) {
         const wire = toVersion(hub, version);
-        const back = decodeReport(structuredClone(wire), { resource, version }, { fieldValidation: 'Strict' }).object;
+        const back: ReportObject = decodeReport(structuredClone(wire), { resource, version }, { fieldValidation: 'Strict' }).object;
         assert.deepEqual(back, hub, `round trip through ${version}`);
       }
     }
