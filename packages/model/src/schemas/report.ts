@@ -3,7 +3,7 @@
  *  - `v1alpha1`: wgpolicyk8s.io/v1alpha1 (status/data results);
  *  - `v1alpha2`: wgpolicyk8s.io/v1alpha2 (no top-level source/configuration);
  *  - `hub`: wgpolicyk8s.io/v1beta1, reports.x-k8s.io/v1beta2, openreports.io/v1alpha1 (identical).
- * `apiVersion`/`kind` are checked against the request by decode, so here they are plain strings.
+ * `apiVersion`/`kind` are checked against the request by decode before the schema runs.
  */
 import { z } from 'zod';
 import { labelSelectorSchema, objectReferenceSchema, resultStatusSchema, summarySchema } from './common.ts';
@@ -13,8 +13,9 @@ import { resultSchema, resultV1alpha1Schema } from './result.ts';
 export type WireShape = 'v1alpha1' | 'v1alpha2' | 'hub';
 
 const envelope = {
-  apiVersion: z.string(),
-  kind: z.string(),
+  // Optional as in the CRDs; decode has already matched both against the request URL.
+  apiVersion: z.string().optional(),
+  kind: z.string().optional(),
   metadata: objectMetaSchema.optional(),
   scope: objectReferenceSchema.optional(),
   scopeSelector: labelSelectorSchema.optional(),
