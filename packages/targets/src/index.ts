@@ -10,3 +10,9 @@ export { webhookTarget, webhookConfigSchema, type WebhookConfig } from './webhoo
 export { formatWebhook, formatHeartbeat } from './webhook/format.ts';
 export { lokiTarget, lokiConfigSchema, type LokiConfig } from './loki/index.ts';
 export { formatLoki, lokiLabels, toLabelName } from './loki/format.ts';
+export { msteamsTarget, teamsConfigSchema, type TeamsConfig } from './msteams/index.ts';
+export { formatTeams, TEAMS_MAX_BYTES, TEAMS_MAX_FACTS } from './msteams/format.ts';
+export { discordTarget, discordConfigSchema, type DiscordConfig } from './discord/index.ts';
+export { formatDiscord, embedSize, DISCORD_LIMITS, type DiscordEmbed } from './discord/format.ts';
+export { alertmanagerTarget, alertmanagerConfigSchema, type AlertmanagerConfig } from './alertmanager/index.ts';
+export { formatAlertmanager, type AlertmanagerAlert } from './alertmanager/format.ts';

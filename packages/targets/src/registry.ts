@@ -2,12 +2,18 @@ import type { TargetDefinition } from './types.ts';
 import { slackTarget } from './slack/index.ts';
 import { webhookTarget } from './webhook/index.ts';
 import { lokiTarget } from './loki/index.ts';
+import { msteamsTarget } from './msteams/index.ts';
+import { discordTarget } from './discord/index.ts';
+import { alertmanagerTarget } from './alertmanager/index.ts';
 
 /** Every target, keyed by its type (= config key, folder name, metric label). One line per target. */
 export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = Object.freeze({
   slack: slackTarget,
   webhook: webhookTarget,
   loki: lokiTarget,
+  msteams: msteamsTarget,
+  discord: discordTarget,
+  alertmanager: alertmanagerTarget,
 });
 
 /** Looks a config key up by type or by the Policy Reporter alias (`teams`, `googleChat`, `alertManager`). */

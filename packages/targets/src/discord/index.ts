@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
+import { defineTarget } from '../types.ts';
+import { DISCORD_LIMITS, formatDiscord } from './format.ts';
+import { postDiscord } from './send.ts';
+
+export const discordConfigSchema = targetConfigSchema({
+  webhook: secret(httpUrlSchema),
+});
+export type DiscordConfig = z.infer<typeof discordConfigSchema>;
+
+/** Discord webhook: one message per batch with one embed per result (up to 10). */
+export const discordTarget = defineTarget<DiscordConfig>({
+  type: 'discord',
+  configSchema: discordConfigSchema,
+  create(config, deps) {
+    const name = config.name ?? 'Discord';
+    return {
+      type: 'discord', name, maxBatch: DISCORD_LIMITS.embeds,
+      send: (batch, ctx) => postDiscord(deps, name, config.webhook, config.headers, formatDiscord(batch, deps.now(), config.customFields), ctx),
+    };
+  },
+});
