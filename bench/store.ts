@@ -47,12 +47,13 @@ async function main(): Promise<number> {
   cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
   try {
     log(`generating ${opts.reports} reports`);
-    const reports = await generateReports(GENERATOR, opts.reports);
+    const { reports, renamed } = await generateReports(GENERATOR, opts.reports);
+    if (renamed > 0) log(`renamed ${renamed} repeated (namespace, name) pairs from the generator so every report is a distinct object`);
     const etcd = opts.only === 'docket' ? undefined : await runEtcd(join(dir, 'etcd-run'), reports, opts.writers, cleanup, log);
     const docket = opts.only === 'etcd'
       ? undefined
       : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests }, reports, cleanup, log);
-    process.stdout.write(`${JSON.stringify(toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), etcd, docket }))}\n`);
+    process.stdout.write(`${JSON.stringify(toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), renamedDuplicateNames: renamed, etcd, docket }))}\n`);
     return 0;
   } finally {
     await cleanup.run();

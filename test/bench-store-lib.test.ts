@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { percentile, toPhaseFigures } from '../bench/lib/stats.ts';
-import { toRewrite } from '../bench/lib/reports.ts';
+import { toRewrite, toUniqueName } from '../bench/lib/reports.ts';
 import { toEtcdKey, toPutBody } from '../bench/lib/etcd.ts';
 import { withResourceVersion, toCollectionPath } from '../bench/lib/docket.ts';
 import { parseListeningUrl } from '../bench/lib/docket-server.ts';
@@ -33,6 +33,14 @@ test('toRewrite flips the first result, keeps the summary consistent and adds a 
   assert.deepEqual(out.summary, { pass: 1, fail: 1 });
   assert.deepEqual(out.metadata.labels, { a: 'b', 'bench.docket.dev/rewrite': '1' });
   assert.equal(report.results[0]!.result, 'pass', 'input is not mutated');
+});
+
+test('toUniqueName suffixes repeated names per namespace only', () => {
+  const seen = new Set<string>();
+  assert.equal(toUniqueName('a', 'x', 0, seen), 'x');
+  assert.equal(toUniqueName('b', 'x', 1, seen), 'x');
+  assert.equal(toUniqueName('a', 'x', 35, seen), 'x-z');
+  assert.equal(toUniqueName('a', 'x', 36, seen), 'x-10');
 });
 
 test('etcd put body is base64 key and value under the kube registry prefix', () => {
@@ -93,18 +101,18 @@ function docket(writes: number, write: number, rewrite: number, rss: number, fir
 }
 
 test('toSummary computes ratios and targets against the anchor', () => {
-  const good = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, etcd, docket: docket(3000, 400, 400, 150, 50) });
+  const good = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, renamedDuplicateNames: 0, etcd, docket: docket(3000, 400, 400, 150, 50) });
   assert.deepEqual(good.targets, {
     'writes>=3x': true, 'dbBytes<=0.5x': true, 'dbBytesAfterRewrite<=0.5x': true,
     dbNotGrowingOnRewrite: true, 'rss<200MB': true, 'firstPageP99<100ms': true,
   });
   assert.equal((good.ratios as Record<string, number>).writes, 3);
-  const bad = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, etcd, docket: docket(2999, 401, 800, 200, 100) });
+  const bad = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, renamedDuplicateNames: 0, etcd, docket: docket(2999, 401, 800, 200, 100) });
   assert.deepEqual(bad.targets, {
     'writes>=3x': false, 'dbBytes<=0.5x': false, 'dbBytesAfterRewrite<=0.5x': true,
     dbNotGrowingOnRewrite: false, 'rss<200MB': false, 'firstPageP99<100ms': false,
   });
-  const etcdOnly = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, etcd });
+  const etcdOnly = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, renamedDuplicateNames: 0, etcd });
   assert.equal(etcdOnly.targets, undefined);
   assert.equal(etcdOnly.ratios, undefined);
 });

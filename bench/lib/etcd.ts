@@ -88,6 +88,15 @@ async function size(http: HttpClient, dbFile: string): Promise<EtcdSize> {
   return { dbSize: s.dbSize, dbSizeInUse: s.dbSizeInUse, fileBytes: fileBytes(dbFile), allocatedBytes: allocatedBytes(dbFile) };
 }
 
+/** Number of keys under a prefix (a sanity check that every put landed and compaction kept them). */
+async function countKeys(http: HttpClient, prefix: string): Promise<number> {
+  const end = Buffer.from(prefix);
+  end[end.length - 1]! += 1;
+  const body = JSON.stringify({ key: Buffer.from(prefix).toString('base64'), range_end: end.toString('base64'), count_only: true });
+  const res = expectOk(await http.send('POST', '/v3/kv/range', body), 'etcd range count');
+  return Number((JSON.parse(res.body.toString()) as { count?: string }).count ?? 0);
+}
+
 async function putAll(http: HttpClient, reports: readonly BenchReport[], pick: (r: BenchReport) => Buffer, writers: number, log: (m: string) => void): Promise<{ figures: PhaseFigures; revision: string }> {
   let revision = '0';
   const { latencies, wallMs } = await runConcurrent(reports.length, writers, async (i) => {
@@ -120,6 +129,8 @@ export async function runEtcd(dir: string, reports: readonly BenchReport[], writ
     expectOk(await http.send('POST', '/v3/kv/compaction', JSON.stringify({ revision: rewrite.revision, physical: true })), 'etcd compaction');
     expectOk(await http.send('POST', '/v3/maintenance/defragment', '{}'), 'etcd defragment');
     const afterCompactDefrag = await size(http, dbFile);
+    const keys = await countKeys(http, '/registry/wgpolicyk8s.io/policyreports/');
+    if (keys !== reports.length) throw new Error(`etcd holds ${keys} report keys after compaction, expected ${reports.length}`);
     const peakRssBytes = peakRss(child.pid);
     return { version, write: write.figures, rewrite: rewrite.figures, afterWrite, afterRewrite, afterCompactDefrag, peakRssBytes };
   } finally {

@@ -39,28 +39,48 @@ export function toRewrite(report: ReportLike): ReportLike {
   return copy;
 }
 
+/**
+ * Pure: a name not yet used in its namespace. The shared generator's PRNG cycles (a float multiply
+ * loses precision), so at 100k it repeats (namespace, name) pairs: only ~10.5k are distinct. A
+ * repeat would be an overwrite in etcd and a 409 in Docket, so repeats get an index suffix.
+ */
+export function toUniqueName(namespace: string, name: string, index: number, seen: Set<string>): string {
+  let out = name;
+  if (seen.has(`${namespace}/${out}`)) out = `${name}-${index.toString(36)}`;
+  seen.add(`${namespace}/${out}`);
+  return out;
+}
+
 /** Runs the shared generator for `count` reports and collects them with their rewrites. */
-export async function generateReports(generator: string, count: number): Promise<BenchReport[]> {
+export async function generateReports(generator: string, count: number): Promise<{ reports: BenchReport[]; renamed: number }> {
   const child = spawn(process.execPath, [generator, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
   const out: BenchReport[] = [];
+  const seen = new Set<string>();
+  let renamed = 0;
   for await (const line of createInterface({ input: child.stdout })) {
     if (!line) continue;
     const report = JSON.parse(line) as ReportLike;
+    const name = toUniqueName(report.metadata.namespace, report.metadata.name, out.length, seen);
+    const changed = name !== report.metadata.name;
+    if (changed) {
+      renamed++;
+      report.metadata.name = name;
+    }
     out.push({
       namespace: report.metadata.namespace,
-      name: report.metadata.name,
-      doc: Buffer.from(line),
+      name,
+      doc: Buffer.from(changed ? JSON.stringify(report) : line),
       rewrite: Buffer.from(JSON.stringify(toRewrite(report))),
     });
   }
   const code = await exited;
   if (code !== 0) throw new Error(`${generator} exited with ${code}`);
   if (out.length !== count) throw new Error(`generator produced ${out.length} reports, expected ${count}`);
-  return out;
+  return { reports: out, renamed };
 }
 
 /** Total JSON bytes of the documents as first written (the "raw size" both DB sizes compare to). */

@@ -20,6 +20,8 @@ export interface SummaryInput {
   reports: number;
   writers: number;
   rawJsonBytes: number;
+  /** Names the bench suffixed because the generator repeated them (see reports.ts). */
+  renamedDuplicateNames: number;
   etcd?: EtcdFigures;
   docket?: DocketFigures;
 }
@@ -74,6 +76,7 @@ export function toSummary(input: SummaryInput): Record<string, unknown> {
     reports: input.reports,
     writers: input.writers,
     rawJsonBytes: input.rawJsonBytes,
+    renamedDuplicateNames: input.renamedDuplicateNames,
   };
   if (e) out.etcd = etcdPart(e);
   if (d) out.docket = docketPart(d);
