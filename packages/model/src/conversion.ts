@@ -20,13 +20,14 @@
  * convert) is a shallow copy with the new `apiVersion`.
  */
 import { z } from 'zod';
+import { CONVERSION_ANNOTATION } from './conversion-annotation.ts';
 import { splitApiVersion } from './resources.ts';
 import { severitySchema, timestampSchema } from './schemas/common.ts';
 import { configurationSchema, wireShapeOf } from './schemas/report.ts';
 import type { ResultV1alpha1 } from './schemas/result.ts';
 import type { ObjectMeta, ReportObject, ReportResult, Severity, Timestamp } from './types.ts';
 
-export const CONVERSION_ANNOTATION = 'docket.dev/conversion-data';
+export { CONVERSION_ANNOTATION };
 
 /** Per-result data a v1alpha1 reader cannot see, keyed by index and checked by policy/rule. */
 export interface ResultStash {

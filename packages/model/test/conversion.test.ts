@@ -96,3 +96,11 @@ test('the annotation is stripped from hub-version writes too', () => {
   assert.equal(object.source, 'explicit');
   assert.deepEqual(object.metadata.annotations, { keep: 'me' });
 });
+
+test('a large stash does not count towards the annotation size limit', () => {
+  const results = Array.from({ length: 4000 }, (_, i) => ({ policy: `p${i}`, rule: 'some-rule-name', source: 'kyverno', timestamp: { seconds: 1_700_000_000 + i, nanos: 123_456_789 } }));
+  const hub: ReportObject = { ...plain, results };
+  const wire = toVersion(hub, 'v1alpha1') as { metadata: { annotations: Record<string, string> } };
+  assert.ok((wire.metadata.annotations[CONVERSION_ANNOTATION] ?? '').length > 256 * 1024);
+  assert.deepEqual(decode(wire, 'v1alpha1').object, hub);
+});

@@ -107,3 +107,15 @@ for (const group of ['wgpolicy', 'openreports']) {
     }
   });
 }
+
+test('v1alpha1 body with v1alpha2 field names: Strict rejects, Warn prunes like a CRD would', () => {
+  const [doc] = fixture('kube-bench-v1alpha1-mismatch.yaml');
+  const resource = findResource('wgpolicyk8s.io', 'v1alpha1', 'policyreports')!;
+  assert.throws(() => decodeReport(doc, { resource, version: 'v1alpha1' }, { fieldValidation: 'Strict' }),
+    (e: unknown) => e instanceof BadRequestError
+      && e.message === 'strict decoding error: unknown field "results[0].result", unknown field "results[0].properties"');
+  const { object, warnings } = decodeReport(doc, { resource, version: 'v1alpha1' }, { fieldValidation: 'Warn' });
+  assert.deepEqual(warnings, ['unknown field "results[0].result"', 'unknown field "results[0].properties"']);
+  assert.equal(object.results?.[0]?.result, undefined);
+  assert.deepEqual([object.results?.[1]?.result, object.results?.[1]?.properties], ['fail', { index: '1.1.2' }]);
+});

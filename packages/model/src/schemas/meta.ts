@@ -11,6 +11,7 @@ import {
 } from './kube-syntax.ts';
 import { labelMapSchema, stringMapSchema } from './common.ts';
 import { kubeRule, type Problem } from './rules.ts';
+import { CONVERSION_ANNOTATION } from '../conversion-annotation.ts';
 
 function syntax(check: (v: string) => string | undefined) {
   return z.string().superRefine(kubeRule((v: string): Problem | undefined => {
@@ -50,7 +51,10 @@ const annotationsSchema = stringMapSchema.superRefine(kubeRule((annotations: Rec
     const bad = checkQualifiedName(key.toLowerCase());
     if (bad) (out ??= []).push({ reason: 'FieldValueInvalid', detail: bad, value: key });
   }
-  if (annotationsSize(annotations) > ANNOTATIONS_SIZE_LIMIT) {
+  // The conversion annotation is consumed by decode and never stored, so it does not count.
+  const size = annotationsSize(annotations) - (CONVERSION_ANNOTATION in annotations
+    ? annotationsSize({ [CONVERSION_ANNOTATION]: annotations[CONVERSION_ANNOTATION] ?? '' }) : 0);
+  if (size > ANNOTATIONS_SIZE_LIMIT) {
     (out ??= []).push({ reason: 'FieldValueTooLong', detail: `may not be more than ${ANNOTATIONS_SIZE_LIMIT} bytes` });
   }
   return out;
