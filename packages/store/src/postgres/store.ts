@@ -9,6 +9,7 @@ import { resolveStoreOptions } from '../shared/options.ts';
 import { createWatchHub } from '../shared/watch-hub.ts';
 import type { ReportStore, StoreOptions } from '../types.ts';
 import { readChanges, startFeed } from './feed.ts';
+import { createGroupCommitter } from './group-commit.ts';
 import { compactedRv, currentRv, getObject, listObjects } from './reads.ts';
 import { compactedKey, migrate } from './schema.ts';
 import { createObject, deleteCollectionVerb, deleteObjectVerb, updateObjectVerb } from './writes.ts';
@@ -54,7 +55,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
     throw e;
   }
   const clusterId = o.clusterId;
-  const deps = { pool, clusterId, now: () => new Date() };
+  const deps = { pool, clusterId, now: () => new Date(), commit: createGroupCommitter({ pool, clusterId, maxInFlight: Math.max(1, Math.min(2, (opts.poolSize ?? 10) - 1)) }) };
 
   const hub = createWatchHub({
     readChanges: (ref, after, limit) => readChanges(pool, clusterId, ref, after, limit),

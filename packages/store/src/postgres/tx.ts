@@ -12,6 +12,8 @@ export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /** One change of one object; the i-th change of a transaction gets rv = base + i + 1. */
 export interface Change {
+  group: string;
+  resource: string;
   namespace: string;
   name: string;
   type: ChangeType;
@@ -23,44 +25,45 @@ export interface TxWork<T> {
   result(base: number): T;
 }
 
+/** Keys within one call are distinct (group commit never batches two writes of one object). */
 const STAMP_SQL = `
-WITH c AS (UPDATE docket_rv SET rv = rv + $4::bigint WHERE id = 1 RETURNING rv - $4::bigint AS base),
-w AS (SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS t(ns, name, type, ord)),
+WITH c AS (UPDATE docket_rv SET rv = rv + $2::bigint WHERE id = 1 RETURNING rv - $2::bigint AS base),
+w AS (SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+      WITH ORDINALITY AS t(grp, resource, ns, name, type, ord)),
 o AS (UPDATE docket_objects ob SET rv = c.base + w.ord FROM c, w
-      WHERE ob.cluster_id = $1 AND ob.grp = $2 AND ob.resource = $3 AND ob.namespace = w.ns AND ob.name = w.name
-        AND w.type <> 'DELETED'),
+      WHERE ob.cluster_id = $1 AND ob.grp = w.grp AND ob.resource = w.resource AND ob.namespace = w.ns
+        AND ob.name = w.name AND w.type <> 'DELETED'),
 h AS (UPDATE docket_history hi SET superseded_rv = c.base + w.ord FROM c, w
-      WHERE hi.cluster_id = $1 AND hi.grp = $2 AND hi.resource = $3 AND hi.namespace = w.ns AND hi.name = w.name
-        AND hi.superseded_rv IS NULL),
+      WHERE hi.cluster_id = $1 AND hi.grp = w.grp AND hi.resource = w.resource AND hi.namespace = w.ns
+        AND hi.name = w.name AND hi.superseded_rv IS NULL),
 ch AS (INSERT INTO docket_changes (cluster_id, rv, grp, resource, namespace, name, type)
-       SELECT $1, c.base + w.ord, $2, $3, w.ns, w.name, w.type FROM c, w)
+       SELECT $1, c.base + w.ord, w.grp, w.resource, w.ns, w.name, w.type FROM c, w)
 SELECT c.base::text AS base, pg_notify('${CHANGES_CHANNEL}', $1) FROM c`;
 
-export interface Scope {
-  clusterId: string;
-  group: string;
-  resource: string;
+/**
+ * Bumps the counter by `changes.length`, stamps the rows written for them and logs them. Must be
+ * the last statement before COMMIT: the counter row stays locked until then.
+ */
+export async function stamp(c: pg.PoolClient, clusterId: string, changes: Change[]): Promise<number> {
+  const r = await c.query<{ base: string }>(STAMP_SQL, [
+    clusterId, changes.length, changes.map((x) => x.group), changes.map((x) => x.resource),
+    changes.map((x) => x.namespace), changes.map((x) => x.name), changes.map((x) => x.type),
+  ]);
+  return Number(r.rows[0]!.base);
 }
 
 /**
- * Runs `work` in a READ COMMITTED transaction on a pooled connection, then stamps its changes
- * (if any) and commits. Errors roll back and propagate unchanged.
+ * Runs `work` in its own READ COMMITTED transaction on a pooled connection, then stamps its
+ * changes (if any) and commits. Errors roll back and propagate unchanged.
  */
-export async function runWrite<T>(pool: pg.Pool, scope: Scope, work: (c: pg.PoolClient) => Promise<TxWork<T>>): Promise<T> {
+export async function runWrite<T>(pool: pg.Pool, clusterId: string, work: (c: pg.PoolClient) => Promise<TxWork<T>>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
     await client.query('BEGIN');
     try {
       const w = await work(client);
-      let base = 0;
-      if (w.changes.length > 0) {
-        const r = await client.query<{ base: string }>(STAMP_SQL, [
-          scope.clusterId, scope.group, scope.resource, w.changes.length,
-          w.changes.map((c) => c.namespace), w.changes.map((c) => c.name), w.changes.map((c) => c.type),
-        ]);
-        base = Number(r.rows[0]!.base);
-      }
+      const base = w.changes.length > 0 ? await stamp(client, clusterId, w.changes) : 0;
       await client.query('COMMIT');
       return w.result(base);
     } catch (e) {

@@ -13,19 +13,26 @@ import { fromRow } from './rows.ts';
 import { Params, whereSql } from './sql-filter.ts';
 import { runWrite } from './tx.ts';
 import type { Change } from './tx.ts';
+import type { GroupCommitter } from './group-commit.ts';
 
 export interface WriteDeps {
   pool: pg.Pool;
   clusterId: string;
   now: () => Date;
+  commit: GroupCommitter;
 }
 
 function rowKey(deps: WriteDeps, key: ObjectKey): RowKey {
   return { clusterId: deps.clusterId, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name };
 }
 
-function scopeOf(deps: WriteDeps, key: { group: string; resource: string }) {
-  return { clusterId: deps.clusterId, group: key.group, resource: key.resource };
+/** Group-commit key: identifies the object and sorts like the primary key (lock order). */
+function commitKey(k: ObjectKey): string {
+  return `${k.group}\u0000${k.resource}\u0000${k.namespace}\u0000${k.name}`;
+}
+
+function change(key: ObjectKey, type: Change['type']): Change {
+  return { group: key.group, resource: key.resource, namespace: key.namespace, name: key.name, type };
 }
 
 export async function createObject(deps: WriteDeps, key: ObjectKey, obj: ReportObject, opts: WriteOptions = {}): Promise<ReportObject> {
@@ -37,15 +44,15 @@ export async function createObject(deps: WriteDeps, key: ObjectKey, obj: ReportO
     if (await exists(deps.pool, k)) throw alreadyExists(full);
     return prepared;
   }
-  return runWrite(deps.pool, scopeOf(deps, key), async (c) => {
+  return deps.commit.run(commitKey(full), async (c) => {
     if (!(await insertObject(c, k, prepared))) throw alreadyExists(full);
-    return { changes: [{ namespace: key.namespace, name, type: 'ADDED' }], result: (base) => withResourceVersion(prepared, base + 1) };
+    return { changes: [change(full, 'ADDED')], result: (base) => withResourceVersion(prepared, base + 1) };
   });
 }
 
 export async function updateObjectVerb(deps: WriteDeps, key: ObjectKey, obj: ReportObject, opts: UpdateOptions = {}): Promise<ReportObject> {
   const k = rowKey(deps, key);
-  return runWrite(deps.pool, scopeOf(deps, key), async (c) => {
+  return deps.commit.run(commitKey(key), async (c) => {
     const existing = await lockObject(c, k);
     if (!existing) throw notFound(key);
     if (opts.expectedResourceVersion && opts.expectedResourceVersion !== existing.metadata.resourceVersion) throw conflict(key);
@@ -53,16 +60,16 @@ export async function updateObjectVerb(deps: WriteDeps, key: ObjectKey, obj: Rep
     if (plan.action === 'noop' || opts.dryRun) return { changes: [], result: () => plan.object };
     if (plan.action === 'delete') {
       await removeObject(c, k);
-      return { changes: [{ namespace: key.namespace, name: key.name, type: 'DELETED' }], result: (base) => withResourceVersion(plan.object, base + 1) };
+      return { changes: [change(key, 'DELETED')], result: (base) => withResourceVersion(plan.object, base + 1) };
     }
     await replaceObject(c, k, plan.object, existing);
-    return { changes: [{ namespace: key.namespace, name: key.name, type: 'MODIFIED' }], result: (base) => withResourceVersion(plan.object, base + 1) };
+    return { changes: [change(key, 'MODIFIED')], result: (base) => withResourceVersion(plan.object, base + 1) };
   });
 }
 
 export async function deleteObjectVerb(deps: WriteDeps, key: ObjectKey, opts: DeleteOptions = {}): Promise<DeleteResult> {
   const k = rowKey(deps, key);
-  return runWrite(deps.pool, scopeOf(deps, key), async (c) => {
+  return deps.commit.run(commitKey(key), async (c) => {
     const existing = await lockObject(c, k);
     if (!existing) throw notFound(key);
     checkDeletePreconditions(key, existing, opts);
@@ -72,7 +79,7 @@ export async function deleteObjectVerb(deps: WriteDeps, key: ObjectKey, opts: De
     if (deleted) await removeObject(c, k);
     else await replaceObject(c, k, plan.object, existing);
     return {
-      changes: [{ namespace: key.namespace, name: key.name, type: deleted ? 'DELETED' : 'MODIFIED' }],
+      changes: [change(key, deleted ? 'DELETED' : 'MODIFIED')],
       result: (base) => ({ object: withResourceVersion(plan.object, base + 1), deleted }),
     };
   });
@@ -80,7 +87,7 @@ export async function deleteObjectVerb(deps: WriteDeps, key: ObjectKey, opts: De
 
 /** Deletes (or marks) every match in one transaction, locking rows in key order. */
 export async function deleteCollectionVerb(deps: WriteDeps, ref: CollectionRef, sel: Selectors, opts: WriteOptions = {}): Promise<ReportObject[]> {
-  return runWrite(deps.pool, scopeOf(deps, ref), async (c) => {
+  return runWrite(deps.pool, deps.clusterId, async (c) => {
     const p = new Params();
     const where = whereSql(p, deps.clusterId, ref, sel, 'o', 'objects');
     const r = await c.query<{ namespace: string; name: string; head: Record<string, unknown>; results: unknown[] | null; rv: string }>(
@@ -96,7 +103,7 @@ export async function deleteCollectionVerb(deps: WriteDeps, ref: CollectionRef, 
       if (plan.action === 'delete') await removeObject(c, k);
       else await replaceObject(c, k, plan.object, existing);
       outcomes.push({ object: plan.object, changeIndex: changes.length });
-      changes.push({ namespace: row.namespace, name: row.name, type: plan.action === 'delete' ? 'DELETED' : 'MODIFIED' });
+      changes.push(change({ ...ref, namespace: row.namespace, name: row.name }, plan.action === 'delete' ? 'DELETED' : 'MODIFIED'));
     }
     return {
       changes,
