@@ -16,3 +16,7 @@ export { discordTarget, discordConfigSchema, type DiscordConfig } from './discor
 export { formatDiscord, embedSize, DISCORD_LIMITS, type DiscordEmbed } from './discord/format.ts';
 export { alertmanagerTarget, alertmanagerConfigSchema, type AlertmanagerConfig } from './alertmanager/index.ts';
 export { formatAlertmanager, type AlertmanagerAlert } from './alertmanager/format.ts';
+export { splunkTarget, splunkConfigSchema, type SplunkConfig } from './splunk/index.ts';
+export { formatSplunk } from './splunk/format.ts';
+export { elasticsearchTarget, elasticsearchConfigSchema, type ElasticsearchConfig } from './elasticsearch/index.ts';
+export { formatBulk, formatDocument, indexName, type Rotation } from './elasticsearch/format.ts';

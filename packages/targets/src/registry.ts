@@ -5,6 +5,8 @@ import { lokiTarget } from './loki/index.ts';
 import { msteamsTarget } from './msteams/index.ts';
 import { discordTarget } from './discord/index.ts';
 import { alertmanagerTarget } from './alertmanager/index.ts';
+import { splunkTarget } from './splunk/index.ts';
+import { elasticsearchTarget } from './elasticsearch/index.ts';
 
 /** Every target, keyed by its type (= config key, folder name, metric label). One line per target. */
 export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = Object.freeze({
@@ -14,6 +16,8 @@ export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = O
   msteams: msteamsTarget,
   discord: discordTarget,
   alertmanager: alertmanagerTarget,
+  splunk: splunkTarget,
+  elasticsearch: elasticsearchTarget,
 });
 
 /** Looks a config key up by type or by the Policy Reporter alias (`teams`, `googleChat`, `alertManager`). */

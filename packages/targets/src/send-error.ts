@@ -6,12 +6,18 @@ export class SendError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly status?: number;
-  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; status?: number; cause?: unknown }) {
+  /**
+   * For multi-item requests that partly succeeded (Elasticsearch `_bulk`): the result ids that
+   * were NOT accepted. Absent means the whole batch failed.
+   */
+  readonly failedResultIds?: readonly string[];
+  constructor(message: string, options: { retryable: boolean; retryAfterMs?: number; status?: number; failedResultIds?: readonly string[]; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SendError';
     this.retryable = options.retryable;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.status !== undefined) this.status = options.status;
+    if (options.failedResultIds !== undefined) this.failedResultIds = options.failedResultIds;
   }
 }
 
