@@ -2,7 +2,8 @@
  * Reading back through Docket's list API: every object with `limit`/`continue` pages, and the
  * latency of the first page (what `kubectl get polr -A` waits for before it prints).
  */
-import { expectOk, runConcurrent, type HttpClient } from './http-client.ts';
+import { expectOk, type HttpClient } from './http-client.ts';
+import { runConcurrent } from './load.ts';
 import { toPhaseFigures, type PhaseFigures } from './stats.ts';
 
 export interface ListFigures {

@@ -4,7 +4,8 @@
  * then DB size, server peak RSS, a full paginated list and first-page latency.
  */
 import { join } from 'node:path';
-import { createHttpClient, expectOk, runConcurrent, type HttpClient } from './http-client.ts';
+import { createHttpClient, expectOk, type HttpClient } from './http-client.ts';
+import { runConcurrent } from './load.ts';
 import { startDocket } from './docket-server.ts';
 import { sqliteSize, postgresSize, createTempPostgresDb, type DbSize } from './db-size.ts';
 import { peakRss, resetPeakRss, createRssSampler, currentRss } from './proc-mem.ts';

@@ -7,7 +7,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnChild, waitUntil, type Child } from './child.ts';
-import { createHttpClient, expectOk, runConcurrent, type HttpClient } from './http-client.ts';
+import { createHttpClient, expectOk, type HttpClient } from './http-client.ts';
+import { runConcurrent } from './load.ts';
 import { fileBytes, allocatedBytes } from './disk.ts';
 import { freePort } from './ports.ts';
 import { peakRss } from './proc-mem.ts';
