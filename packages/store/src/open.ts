@@ -7,11 +7,14 @@
 import { BadRequestError } from '@docket/model';
 import type { ReportStore, StoreOptions } from './types.ts';
 import { createSqliteStore } from './sqlite/store.ts';
+import { createPostgresStore } from './postgres/store.ts';
 
 export type StoreOpener = (url: string, opts: StoreOptions) => Promise<ReportStore>;
 
 const ENGINES: Record<string, StoreOpener> = {
   sqlite: (url, opts) => createSqliteStore({ ...opts, path: url.slice('sqlite:'.length) || ':memory:' }),
+  postgres: (url, opts) => createPostgresStore({ ...opts, url }),
+  postgresql: (url, opts) => createPostgresStore({ ...opts, url }),
 };
 
 /** The URL scheme (`sqlite`, `postgres`, …) of a store URL. */

@@ -9,6 +9,7 @@ import { resolveStoreOptions } from '../shared/options.ts';
 import { createWatchHub } from '../shared/watch-hub.ts';
 import type { ReportStore, StoreOptions } from '../types.ts';
 import { readChanges, startFeed } from './feed.ts';
+import type { Feed } from './feed.ts';
 import { createGroupCommitter } from './group-commit.ts';
 import { compactedRv, currentRv, getObject, listObjects } from './reads.ts';
 import { compactedKey, migrate } from './schema.ts';
@@ -63,7 +64,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
     list: (ref, lo) => listObjects(deps, ref, lo),
   }, { bufferSize: o.watchBufferSize, bookmarkIntervalMs: o.bookmarkIntervalMs });
 
-  let feed;
+  let feed: Feed;
   try {
     feed = await startFeed({
       url: opts.url, pool, clusterId, startRv: await currentRv(pool), publish: (evs) => hub.publish(evs),
@@ -101,6 +102,16 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
     }
   }
 
+  /**
+   * A write resolves only after this instance's watchers were handed its change: a client that
+   * writes and then watches (or waits for its own event) sees it without waiting for NOTIFY.
+   */
+  async function written<T>(p: Promise<T>): Promise<T> {
+    const v = await guard(p);
+    await feed.sync();
+    return v;
+  }
+
   const compactEvery = Math.max(1000, Math.min(o.historyRetentionMs, 60_000));
   const compactTimer = setInterval(() => { compact().catch(onError); }, compactEvery);
   compactTimer.unref();
@@ -109,10 +120,10 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
   return {
     engine: 'postgres',
     clusterId,
-    create: (key, obj, wo) => guard(createObject(deps, key, obj, wo)),
-    update: (key, obj, uo) => guard(updateObjectVerb(deps, key, obj, uo)),
-    delete: (key, d) => guard(deleteObjectVerb(deps, key, d)),
-    deleteCollection: (ref, sel, wo) => guard(deleteCollectionVerb(deps, ref, sel, wo)),
+    create: (key, obj, wo) => written(createObject(deps, key, obj, wo)),
+    update: (key, obj, uo) => written(updateObjectVerb(deps, key, obj, uo)),
+    delete: (key, d) => written(deleteObjectVerb(deps, key, d)),
+    deleteCollection: (ref, sel, wo) => written(deleteCollectionVerb(deps, ref, sel, wo)),
     get: (key) => guard(getObject(deps, key)),
     list: (ref, lo) => guard(listObjects(deps, ref, lo)),
     watch: (ref, wo) => guard(hub.watch(ref, wo)),
