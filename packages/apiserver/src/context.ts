@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ReportStore } from '@docket/store';
 import type { Query } from './query.ts';
 import type { RequestScope } from './scope.ts';
+import type { KeyedLock } from './keyed-lock.ts';
 
 /** Dependencies of the API server (see buildApiServer). */
 export interface ApiServerDeps {
@@ -25,6 +26,10 @@ export interface HandlerContext {
   query: Query;
   store: ReportStore;
   clock: () => Date;
+  /** Stop functions of the open watches, so closing the server ends them instead of waiting for their timeouts. */
+  watches: Set<() => void>;
+  /** Serialises this process's PATCHes per object (see keyed-lock.ts). */
+  patchLock: KeyedLock;
 }
 
 export type Handler = (ctx: HandlerContext) => Promise<unknown>;

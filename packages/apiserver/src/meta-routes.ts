@@ -20,7 +20,8 @@ const NOT_FOUND = 'the server could not find the requested resource';
 function sendCached(req: FastifyRequest, reply: FastifyReply, body: unknown, contentType = 'application/json', etag = etagOf(body)): FastifyReply {
   reply.header('ETag', etag);
   if (req.headers['if-none-match'] === etag) return reply.code(304).send();
-  return reply.code(200).type(contentType).send(JSON.stringify(body));
+  // A Buffer body: for strings fastify rewrites the Content-Type parameters (quoting them, adding charset).
+  return reply.code(200).header('Content-Type', contentType).send(Buffer.from(JSON.stringify(body)));
 }
 
 function discovery(req: FastifyRequest, reply: FastifyReply, legacy: boolean): FastifyReply {

@@ -4,10 +4,10 @@
  * and re-apply (as kube does), unless the patch pinned a resourceVersion itself, in which case the
  * conflict is the answer. Server-side apply to a missing object creates it (201).
  */
-import { BadRequestError, ConflictError, NotFoundError, type ReportObject } from '@docket/model';
+import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError, type ReportObject } from '@docket/model';
 import { parsePatchBody, patchTypeOf, type PatchType } from './body.ts';
 import { negotiate } from './negotiate.ts';
-import { one, parseBool, parseDryRun, parseFieldValidation } from './query.ts';
+import { one, parseBool, parseDryRun, parseFieldValidation, type FieldValidation } from './query.ts';
 import { keyOf } from './scope.ts';
 import { addWarnings, sendDocument } from './respond.ts';
 import { toWire, applyPatchTo } from './render.ts';
@@ -26,53 +26,66 @@ export function patchPinsResourceVersion(type: PatchType, patch: unknown): boole
     && (meta as Record<string, unknown>)['resourceVersion'] !== null;
 }
 
+interface PatchRequest {
+  type: PatchType;
+  patch: unknown;
+  fieldManager: string | undefined;
+  force: boolean;
+  dryRun: boolean;
+  fieldValidation: FieldValidation;
+  pinned: boolean;
+}
+
+/** One read-patch-write round; ConflictError (or AlreadyExists when creating) means "read again". */
+async function patchOnce(ctx: HandlerContext, p: PatchRequest): Promise<{ code: number; object: ReportObject; warnings: string[] }> {
+  const { scope, store } = ctx;
+  const key = keyOf(scope, scope.name!);
+  let current: ReportObject | undefined;
+  try {
+    current = await store.get(key);
+  } catch (e) {
+    // Server-side apply creates what is missing; other patch types need an object to patch.
+    if (!(e instanceof NotFoundError) || p.type !== 'apply') throw e;
+  }
+  const patched = applyPatchTo({
+    current: current ? toWire(current, scope.version) : undefined,
+    patch: p.patch, type: p.type, fieldManager: p.fieldManager, force: p.force, scope, now: ctx.clock(),
+  });
+  const meta = (patched['metadata'] ?? {}) as Record<string, unknown>;
+  if (meta['name'] !== undefined && meta['name'] !== scope.name) {
+    throw new BadRequestError(`the name of the object (${String(meta['name'])}) does not match the name on the URL (${scope.name!})`);
+  }
+  const { object, warnings } = prepareObject(patched, scope, p.fieldValidation);
+  object.metadata.name = scope.name!;
+  if (!current) return { code: 201, object: await store.create(key, object, { dryRun: p.dryRun }), warnings };
+  const expected = p.pinned ? (object.metadata.resourceVersion ?? current.metadata.resourceVersion) : current.metadata.resourceVersion;
+  const updated = await store.update(key, object, expected ? { dryRun: p.dryRun, expectedResourceVersion: expected } : { dryRun: p.dryRun });
+  return { code: 200, object: updated, warnings };
+}
+
 export async function handlePatch(ctx: HandlerContext): Promise<unknown> {
-  const { scope, store, req, reply, query } = ctx;
+  const { scope, req, reply, query } = ctx;
   const type = patchTypeOf(req.headers['content-type']);
-  const dryRun = parseDryRun(query);
-  const fieldValidation = parseFieldValidation(query);
   const rep = negotiate(req.headers.accept, 'write');
   const patch = parsePatchBody(req.body, type);
-  const fieldManager = one(query, 'fieldManager');
-  const force = parseBool(query, 'force');
-  if (type === 'apply' && !fieldManager) throw new BadRequestError('PATCH, fieldManager is required for apply requests');
-  if (type !== 'apply' && force) throw new BadRequestError('force may only be specified with apply patches');
-  const pinned = patchPinsResourceVersion(type, patch);
+  const p: PatchRequest = {
+    type, patch, fieldManager: one(query, 'fieldManager'), force: parseBool(query, 'force'),
+    dryRun: parseDryRun(query), fieldValidation: parseFieldValidation(query), pinned: patchPinsResourceVersion(type, patch),
+  };
+  if (type === 'apply' && !p.fieldManager) throw new BadRequestError('PATCH, fieldManager is required for apply requests');
+  if (type !== 'apply' && p.force) throw new BadRequestError('force may only be specified with apply patches');
   const key = keyOf(scope, scope.name!);
-
-  for (let attempt = 1; ; attempt++) {
-    let current: ReportObject | undefined;
-    try {
-      current = await store.get(key);
-    } catch (e) {
-      if (!(e instanceof NotFoundError) || type !== 'apply') throw e;
-    }
-    const patched = applyPatchTo({
-      current: current ? toWire(current, scope.version) : undefined,
-      patch, type, fieldManager, force, scope, now: ctx.clock(),
-    });
-    const meta = (patched['metadata'] ?? {}) as Record<string, unknown>;
-    if (meta['name'] !== undefined && meta['name'] !== scope.name) {
-      throw new BadRequestError(`the name of the object (${String(meta['name'])}) does not match the name on the URL (${scope.name!})`);
-    }
-    const { object, warnings } = prepareObject(patched, scope, fieldValidation);
-    object.metadata.name = scope.name!;
-    try {
-      let result: ReportObject;
-      let code = 200;
-      if (!current) {
-        result = await store.create(key, object, { dryRun });
-        code = 201;
-      } else {
-        const expected = pinned ? (object.metadata.resourceVersion ?? current.metadata.resourceVersion) : current.metadata.resourceVersion;
-        result = await store.update(key, object, expected ? { dryRun, expectedResourceVersion: expected } : { dryRun });
+  const result = await ctx.patchLock.run(`${key.group}/${key.resource}/${key.namespace}/${key.name}`, async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await patchOnce(ctx, p);
+      } catch (e) {
+        // Another writer got in between our read and our write: read again and re-apply.
+        const retryable = e instanceof ConflictError || e instanceof AlreadyExistsError;
+        if (!retryable || p.pinned || attempt >= MAX_ATTEMPTS) throw e;
       }
-      addWarnings(reply, warnings);
-      return sendDocument(reply, code, toWire(result, scope.version), rep.kind === 'object' ? rep.format : 'json');
-    } catch (e) {
-      // Someone wrote in between (or created the object we were about to create): read again.
-      const retryable = e instanceof ConflictError || (!current && (e as { code?: string }).code === 'ALREADY_EXISTS');
-      if (!retryable || pinned || attempt >= MAX_ATTEMPTS) throw e;
     }
-  }
+  });
+  addWarnings(reply, result.warnings);
+  return sendDocument(reply, result.code, toWire(result.object, scope.version), rep.kind === 'object' ? rep.format : 'json');
 }

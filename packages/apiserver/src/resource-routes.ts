@@ -15,6 +15,7 @@ import { handleDelete, handleDeleteCollection } from './delete.ts';
 import { handlePatch } from './patch-handler.ts';
 import { handleWatch } from './watch.ts';
 import type { Handler, HandlerContext } from './context.ts';
+import { createKeyedLock } from './keyed-lock.ts';
 
 const COLLECTION: Record<string, Handler> = {
   GET: async (ctx) => (parseBool(ctx.query, 'watch') ? handleWatch(ctx) : handleList(ctx)),
@@ -30,12 +31,16 @@ const ITEM: Record<string, Handler> = {
 };
 
 export function registerResourceRoutes(app: FastifyInstance, store: ReportStore, clock: () => Date): void {
+  const watches = new Set<() => void>();
+  const patchLock = createKeyedLock();
+  // Open watches would keep server.close() waiting for their 30–60 min timeouts: end them first.
+  app.addHook('preClose', async () => { for (const stop of [...watches]) stop(); });
   const route = (url: string, namespaced: boolean, handlers: Record<string, Handler>) => {
     app.all(url, async (req: FastifyRequest, reply: FastifyReply) => {
       const scope = resolveScope(req.params as ScopeParams, namespaced);
       const handler = handlers[req.method];
       if (!handler) throw new MethodNotAllowedError('the server does not allow this method on the requested resource');
-      const ctx: HandlerContext = { req, reply, scope, query: (req.query ?? {}) as Query, store, clock };
+      const ctx: HandlerContext = { req, reply, scope, query: (req.query ?? {}) as Query, store, clock, watches, patchLock };
       return handler(ctx);
     });
   };

@@ -81,6 +81,7 @@ export async function handleWatch(ctx: HandlerContext): Promise<unknown> {
   const stop = (): void => w.stop();
   const timer = setTimeout(stop, timeoutSeconds * 1000);
   res.on('close', stop);
+  ctx.watches.add(stop);
   try {
     let first = true;
     for await (const ev of w.events) {
@@ -97,6 +98,7 @@ export async function handleWatch(ctx: HandlerContext): Promise<unknown> {
     }
   } finally {
     clearTimeout(timer);
+    ctx.watches.delete(stop);
     w.stop();
     res.off('close', stop);
     if (!res.destroyed && !res.writableEnded) res.end();
