@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     const etcd = opts.only === 'docket' ? undefined : await runEtcd(join(dir, 'etcd-run'), reports, opts.writers, cleanup, log);
     const docket = opts.only === 'etcd'
       ? undefined
-      : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests }, reports, cleanup, log);
+      : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests, cpuProfDir: opts.cpuProfDir }, reports, cleanup, log);
     process.stdout.write(`${JSON.stringify(toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), renamedDuplicateNames: renamed, etcd, docket }))}\n`);
     return 0;
   } finally {

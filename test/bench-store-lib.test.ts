@@ -65,7 +65,7 @@ test('parseListeningUrl reads the serve startup line', () => {
 });
 
 test('parseBenchArgs defaults, quick mode and errors', () => {
-  assert.deepEqual(parseBenchArgs([]), { reports: 100000, writers: 16, store: 'sqlite', pageSize: 500, firstPageRequests: 200, only: undefined, help: false });
+  assert.deepEqual(parseBenchArgs([]), { reports: 100000, writers: 16, store: 'sqlite', pageSize: 500, firstPageRequests: 200, only: undefined, cpuProfDir: undefined, help: false });
   assert.equal(parseBenchArgs(['--quick']).reports, 10000);
   assert.equal(parseBenchArgs(['--quick', '--reports', '7']).reports, 7);
   assert.equal(parseBenchArgs(['--store', 'postgres://u@h/db']).store, 'postgres://u@h/db');

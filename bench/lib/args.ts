@@ -10,6 +10,8 @@ export interface BenchOptions {
   firstPageRequests: number;
   /** Which halves to run; both by default (ratios need both). */
   only?: 'etcd' | 'docket';
+  /** Directory for a V8 CPU profile of the Docket server (node --cpu-prof), written when it stops. */
+  cpuProfDir?: string;
   help: boolean;
 }
 
@@ -21,6 +23,7 @@ export const USAGE = `usage: npm run bench:store -- [options]
   --page-size N            list page size (default 500)
   --first-page-requests N  requests for the first-page latency (default 200)
   --only etcd|docket       run one half only (no ratios)
+  --cpu-prof DIR           write a CPU profile of the Docket server to DIR (open in Chrome DevTools)
 Prints one JSON line on stdout; progress goes to stderr.`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -42,6 +45,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'page-size': { type: 'string' },
       'first-page-requests': { type: 'string' },
       only: { type: 'string' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -55,6 +59,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     pageSize: positiveInt('page-size', values['page-size'], 500),
     firstPageRequests: positiveInt('first-page-requests', values['first-page-requests'], 200),
     only: values.only as BenchOptions['only'],
+    cpuProfDir: values['cpu-prof'],
     help: values.help ?? false,
   };
 }

@@ -37,6 +37,7 @@ export interface DocketRunOptions {
   writers: number;
   pageSize: number;
   firstPageRequests: number;
+  cpuProfDir?: string;
 }
 
 /** Pure: the create path of a namespaced report. */
@@ -91,7 +92,8 @@ export async function runDocket(opts: DocketRunOptions, reports: readonly BenchR
     size = () => postgresSize(temp.url);
   }
   const engine = opts.store === 'sqlite' ? 'sqlite' : 'postgres';
-  const server = await startDocket(opts.repoRoot, storeUrl, opts.dir, cleanup);
+  const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const server = await startDocket(opts.repoRoot, storeUrl, opts.dir, cleanup, nodeArgs);
   const pid = server.child.pid;
   const http = createHttpClient(server.url, opts.writers);
   try {
