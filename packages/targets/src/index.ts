@@ -20,3 +20,7 @@ export { splunkTarget, splunkConfigSchema, type SplunkConfig } from './splunk/in
 export { formatSplunk } from './splunk/format.ts';
 export { elasticsearchTarget, elasticsearchConfigSchema, type ElasticsearchConfig } from './elasticsearch/index.ts';
 export { formatBulk, formatDocument, indexName, type Rotation } from './elasticsearch/format.ts';
+export { telegramTarget, telegramConfigSchema, type TelegramConfig } from './telegram/index.ts';
+export { formatTelegram, escapeMarkdownV2, TELEGRAM_MAX_TEXT, type ParseMode } from './telegram/format.ts';
+export { googlechatTarget, googleChatConfigSchema, type GoogleChatConfig } from './googlechat/index.ts';
+export { formatGoogleChat, GOOGLE_CHAT_MAX_BYTES } from './googlechat/format.ts';

@@ -7,6 +7,8 @@ import { discordTarget } from './discord/index.ts';
 import { alertmanagerTarget } from './alertmanager/index.ts';
 import { splunkTarget } from './splunk/index.ts';
 import { elasticsearchTarget } from './elasticsearch/index.ts';
+import { telegramTarget } from './telegram/index.ts';
+import { googlechatTarget } from './googlechat/index.ts';
 
 /** Every target, keyed by its type (= config key, folder name, metric label). One line per target. */
 export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = Object.freeze({
@@ -18,6 +20,8 @@ export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = O
   alertmanager: alertmanagerTarget,
   splunk: splunkTarget,
   elasticsearch: elasticsearchTarget,
+  telegram: telegramTarget,
+  googlechat: googlechatTarget,
 });
 
 /** Looks a config key up by type or by the Policy Reporter alias (`teams`, `googleChat`, `alertManager`). */
