@@ -5,7 +5,7 @@
  * This file is the composition root: the only place that reads argv, handles signals and exits.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE } from './lib/args.ts';
@@ -14,6 +14,7 @@ import { assertEtcdInstalled, runEtcd } from './lib/etcd.ts';
 import { runDocket } from './lib/docket.ts';
 import { generateReports, rawBytes } from './lib/reports.ts';
 import { toSummary } from './lib/summary.ts';
+import { round } from './lib/stats.ts';
 
 const GENERATOR = '/work/shared/tools/gen-reports.mjs';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -45,6 +46,8 @@ async function main(): Promise<number> {
 
   const dir = mkdtempSync(join(tmpdir(), 'docket-bench-'));
   cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
+  // Both halves share a 2-core machine with other work: the load average tells readers how noisy the run was.
+  const loadStart = loadavg()[0] ?? 0;
   try {
     log(`generating ${opts.reports} reports`);
     const { reports, renamed } = await generateReports(GENERATOR, opts.reports);
@@ -53,7 +56,9 @@ async function main(): Promise<number> {
     const docket = opts.only === 'etcd'
       ? undefined
       : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests, cpuProfDir: opts.cpuProfDir }, reports, cleanup, log);
-    process.stdout.write(`${JSON.stringify(toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), renamedDuplicateNames: renamed, etcd, docket }))}\n`);
+    const host = { cpus: cpus().length, loadAvg1mStart: round(loadStart), loadAvg1mEnd: round(loadavg()[0] ?? 0) };
+    const summary = toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), renamedDuplicateNames: renamed, etcd, docket });
+    process.stdout.write(`${JSON.stringify({ ...summary, host })}\n`);
     return 0;
   } finally {
     await cleanup.run();
