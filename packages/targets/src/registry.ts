@@ -9,6 +9,7 @@ import { splunkTarget } from './splunk/index.ts';
 import { elasticsearchTarget } from './elasticsearch/index.ts';
 import { telegramTarget } from './telegram/index.ts';
 import { googlechatTarget } from './googlechat/index.ts';
+import { s3Target } from './s3/index.ts';
 
 /** Every target, keyed by its type (= config key, folder name, metric label). One line per target. */
 export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = Object.freeze({
@@ -22,6 +23,7 @@ export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = O
   elasticsearch: elasticsearchTarget,
   telegram: telegramTarget,
   googlechat: googlechatTarget,
+  s3: s3Target,
 });
 
 /** Looks a config key up by type or by the Policy Reporter alias (`teams`, `googleChat`, `alertManager`). */
