@@ -29,8 +29,8 @@ function keyParams(k: RowKey): string[] {
 
 /** Reads and row-locks the current version; undefined when absent. */
 export async function lockObject(c: pg.PoolClient, k: RowKey): Promise<ReportObject | undefined> {
-  const r = await c.query<{ head: Record<string, unknown>; results: unknown[] | null; rv: string }>(
-    `SELECT head, results, rv FROM docket_objects WHERE ${keyWhere('', 1)} FOR UPDATE`, keyParams(k));
+  const r = await c.query<{ head: Record<string, unknown>; results: unknown[] | null; rv: string }>({
+    name: 'docket-lock', text: `SELECT head, results, rv FROM docket_objects WHERE ${keyWhere('', 1)} FOR UPDATE`, values: keyParams(k) });
   const row = r.rows[0];
   return row ? fromRow(row.head, row.rv, row.results) : undefined;
 }
@@ -84,7 +84,8 @@ export async function insertObject(c: pg.PoolClient, k: RowKey, obj: ReportObjec
     ON CONFLICT (cluster_id, grp, resource, namespace, name) DO NOTHING RETURNING 1)`];
   if (row.labelKeys.length > 0) ctes.push(...labelCtes(p, row, false, guard));
   if (row.resultCols.idx.length > 0) ctes.push(...resultCtes(p, row, false, guard));
-  const r = await c.query<{ n: number }>(`WITH ${ctes.join(',\n')} SELECT count(*)::int AS n FROM ins`, p.values);
+  // Named (prepared) per shape: planning these CTEs costs about as much as running them.
+  const r = await c.query<{ n: number }>({ name: `docket-ins-${ctes.length}-${row.labelKeys.length > 0}`, text: `WITH ${ctes.join(',\n')} SELECT count(*)::int AS n FROM ins`, values: p.values });
   return r.rows[0]!.n === 1;
 }
 
@@ -104,16 +105,16 @@ export async function replaceObject(c: pg.PoolClient, k: RowKey, obj: ReportObje
   const ctes = [COPY_TO_HISTORY, `upd AS (UPDATE docket_objects SET ${sets.join(', ')} WHERE ${keyWhere('', 1)})`];
   if (!sameLabels) ctes.push(...labelCtes(p, row, true, ''));
   if (!sameResults) ctes.push(...resultCtes(p, row, true, ''));
-  await c.query(`WITH ${ctes.join(',\n')} SELECT 1`, p.values);
+  await c.query({ name: `docket-rep-${sameResults}-${sameLabels}`, text: `WITH ${ctes.join(',\n')} SELECT 1`, values: p.values });
 }
 
 /** Keeps the current version in history and removes the object and its index rows. */
 export async function removeObject(c: pg.PoolClient, k: RowKey): Promise<void> {
-  await c.query(`WITH ${COPY_TO_HISTORY},
+  await c.query({ name: 'docket-rm', text: `WITH ${COPY_TO_HISTORY},
     del_obj AS (DELETE FROM docket_objects WHERE ${keyWhere('', 1)}),
     del_labels AS (DELETE FROM docket_labels WHERE ${keyWhere('', 1)}),
     del_results AS (DELETE FROM docket_results WHERE ${keyWhere('', 1)})
-    SELECT 1`, keyParams(k));
+    SELECT 1`, values: keyParams(k) });
 }
 
 /** node-postgres sends JS arrays as PostgreSQL arrays; a jsonb array must go as JSON text. */

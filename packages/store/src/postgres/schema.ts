@@ -61,6 +61,9 @@ const STATEMENTS: string[] = [
     results jsonb,
     PRIMARY KEY (cluster_id, grp, resource, namespace, name, rv))`,
   `CREATE INDEX IF NOT EXISTS docket_history_superseded ON docket_history (cluster_id, superseded_rv)`,
+  // Versions superseded by a transaction still in flight (stamped at its end): always a handful.
+  `CREATE INDEX IF NOT EXISTS docket_history_unstamped ON docket_history (cluster_id, grp, resource, namespace, name)
+    WHERE superseded_rv IS NULL`,
   // The watch log: one row per change, in commit (= rv) order. The object version is joined from
   // objects/history so documents are not written twice.
   `CREATE TABLE IF NOT EXISTS docket_changes (

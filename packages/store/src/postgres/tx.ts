@@ -45,10 +45,10 @@ SELECT c.base::text AS base, pg_notify('${CHANGES_CHANNEL}', $1) FROM c`;
  * the last statement before COMMIT: the counter row stays locked until then.
  */
 export async function stamp(c: pg.PoolClient, clusterId: string, changes: Change[]): Promise<number> {
-  const r = await c.query<{ base: string }>(STAMP_SQL, [
+  const r = await c.query<{ base: string }>({ name: 'docket-stamp', text: STAMP_SQL, values: [
     clusterId, changes.length, changes.map((x) => x.group), changes.map((x) => x.resource),
     changes.map((x) => x.namespace), changes.map((x) => x.name), changes.map((x) => x.type),
-  ]);
+  ] });
   return Number(r.rows[0]!.base);
 }
 
