@@ -53,6 +53,25 @@ export function parseOptionalBody(raw: unknown, contentType: string | undefined)
   return parseObjectBody(text, contentType);
 }
 
+/**
+ * Report objects nest less than ten levels deep. Refusing absurd depths here keeps recursive
+ * validators and cloners downstream from overflowing the stack (kube caps decoding depth too).
+ */
+export const MAX_BODY_DEPTH = 100;
+
+function checkDepth(value: unknown): void {
+  // Iterative on purpose: the point is to survive inputs a recursive walk would not.
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_BODY_DEPTH) throw new BadRequestError(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+}
+
 function toText(raw: unknown): string {
   if (raw === undefined || raw === null) return '';
   if (Buffer.isBuffer(raw)) return raw.toString('utf8');
@@ -71,20 +90,24 @@ function requireObject(value: unknown): Record<string, unknown> {
 /** JSON.parse with the failure position turned into line and column. */
 export function parseJson(text: string): unknown {
   if (text.trim() === '') throw new BadRequestError('the request body is empty');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);
     const pos = m ? Number(m[1]) : jsonErrorOffset(text);
     throw new BadRequestError(`the request body is not valid JSON (${lineColumn(text, pos)}): ${msg}`);
   }
+  checkDepth(value);
+  return value;
 }
 
 function parseYamlText(text: string): unknown {
   if (text.trim() === '') throw new BadRequestError('the request body is empty');
+  let value: unknown;
   try {
-    return parseYaml(text, { prettyErrors: true });
+    value = parseYaml(text, { prettyErrors: true });
   } catch (e) {
     if (e instanceof YAMLParseError) {
       const at = e.linePos?.[0];
@@ -93,4 +116,6 @@ function parseYamlText(text: string): unknown {
     }
     throw e;
   }
+  checkDepth(value);
+  return value;
 }

@@ -11,7 +11,8 @@ import {
   discoveryContentType, etagOf, negotiateDiscovery,
 } from './discovery.ts';
 import { buildOpenApiV2, buildOpenApiV3All, buildOpenApiV3Index, openApiHash, type SchemaOf } from './openapi.ts';
-import { versionInfo } from './version.ts';
+import { KUBE_MINOR, versionInfo } from './version.ts';
+import { minimalOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF, wantsProtobuf } from './openapi-v2-pb.ts';
 import { sendDocument } from './respond.ts';
 
 const NOT_FOUND = 'the server could not find the requested resource';
@@ -68,7 +69,12 @@ export function registerOpenApiRoutes(app: FastifyInstance, schemaOf: SchemaOf =
   let v3: Map<string, Record<string, unknown>> | undefined;
   let v2: Record<string, unknown> | undefined;
   const docs = () => (v3 ??= buildOpenApiV3All(schemaOf));
-  app.get('/openapi/v2', async (req, reply) => sendCached(req, reply, (v2 ??= buildOpenApiV2(schemaOf))));
+  app.get('/openapi/v2', async (req, reply) => {
+    if (wantsProtobuf(req.headers.accept)) {
+      return reply.header('Content-Type', OPENAPI_V2_PROTOBUF).send(minimalOpenApiV2Protobuf('Docket', `v1.${KUBE_MINOR}.0`));
+    }
+    return sendCached(req, reply, (v2 ??= buildOpenApiV2(schemaOf)));
+  });
   app.get('/openapi/v3', async (req, reply) => sendCached(req, reply, buildOpenApiV3Index(docs())));
   app.get<{ Params: { group: string; version: string } }>('/openapi/v3/apis/:group/:version', async (req, reply) => {
     const doc = docs().get(`${req.params.group}/${req.params.version}`);

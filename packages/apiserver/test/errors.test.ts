@@ -90,3 +90,11 @@ test('an unexpected store failure is a generic 500 Status and the server keeps s
   }
   assert.equal((await s.app.inject({ url: '/healthz' })).statusCode, 200);
 });
+
+test('absurdly deep nesting is a 400, not a stack overflow', async () => {
+  const deep = '{"n":['.repeat(3000) + '"bottom"' + ']}'.repeat(3000);
+  const body = `{"apiVersion":"wgpolicyk8s.io/v1alpha2","kind":"PolicyReport","metadata":{"name":"deep"},"results":[{"policy":"p","properties":{"x":${deep}}}]}`;
+  const res = await s.app.inject({ method: 'POST', url: POLR, payload: body, headers: { 'content-type': 'application/json' } });
+  assert.equal(res.statusCode, 400, res.body);
+  assert.match(assertStatus(res.body, 400, 'BadRequest')['message'] as string, /nests deeper/);
+});
