@@ -116,19 +116,24 @@ export function defineKubectlConformance(ctx: ConformanceContext): void {
     assert.deepEqual(rows[1]!.slice(0, 6), ['polr-apply', '2', '0', '0', '0', '0']);
   });
 
-  it('apply --server-side creates and updates; a second manager conflicts unless it forces', async () => {
-    const doc = (team: string, result: string) => yamlDocs(report({ name: 'polr-ssa', labels: { team }, results: [result] }));
-    assert.match(await k().ok(['apply', '--server-side', '-f', '-'], { input: doc('a', 'fail') }), /polr-ssa serverside-applied/);
-    assert.match(await k().ok(['apply', '--server-side', '-f', '-'], { input: doc('a', 'pass') }), /polr-ssa serverside-applied/);
-    assert.equal(await k().ok(['get', POLR, 'polr-ssa', '-n', 'e2e', '-o', 'jsonpath={.results[0].result}']), 'pass');
-    const conflict = await k().run(['apply', '--server-side', '--field-manager', 'other-tool', '-f', '-'], { input: doc('b', 'pass') });
-    assert.notEqual(conflict.code, 0, conflict.stdout);
+  const ssaDoc = (team: string, result: string) => yamlDocs(report({ name: 'polr-ssa', labels: { team }, results: [result] }));
+  const ssaGet = (path: string) => k().ok(['get', POLR, 'polr-ssa', '-n', 'e2e', '-o', `jsonpath={${path}}`]);
+
+  it('apply --server-side creates and updates', async () => {
+    assert.match(await k().ok(['apply', '--server-side', '-f', '-'], { input: ssaDoc('a', 'fail') }), /polr-ssa serverside-applied/);
+    assert.match(await k().ok(['apply', '--server-side', '-f', '-'], { input: ssaDoc('a', 'pass') }), /polr-ssa serverside-applied/);
+    assert.equal(await ssaGet('.results[0].result'), 'pass');
+  });
+
+  it('apply --server-side by a second field manager conflicts, and --force-conflicts wins', async () => {
+    const conflict = await k().run(['apply', '--server-side', '--field-manager', 'other-tool', '-f', '-'], { input: ssaDoc('b', 'pass') });
+    assert.notEqual(conflict.code, 0, `a conflicting apply must fail: ${conflict.stdout}`);
     assert.match(conflict.stderr, /conflict/i);
     assert.match(conflict.stderr, /metadata\.labels\.team|labels/);
-    assert.equal(await k().ok(['get', POLR, 'polr-ssa', '-n', 'e2e', '-o', 'jsonpath={.metadata.labels.team}']), 'a');
-    const forced = await k().ok(['apply', '--server-side', '--force-conflicts', '--field-manager', 'other-tool', '-f', '-'], { input: doc('b', 'pass') });
+    assert.equal(await ssaGet('.metadata.labels.team'), 'a');
+    const forced = await k().ok(['apply', '--server-side', '--force-conflicts', '--field-manager', 'other-tool', '-f', '-'], { input: ssaDoc('b', 'pass') });
     assert.match(forced, /polr-ssa serverside-applied/);
-    assert.equal(await k().ok(['get', POLR, 'polr-ssa', '-n', 'e2e', '-o', 'jsonpath={.metadata.labels.team}']), 'b');
+    assert.equal(await ssaGet('.metadata.labels.team'), 'b');
   });
 
   it('patch --type merge and --type json', async () => {
@@ -186,15 +191,21 @@ export function defineKubectlConformance(ctx: ConformanceContext): void {
     assert.match(out, /severity\s+<string>/);
   });
 
-  it('errors: NotFound, Invalid with the field path, AlreadyExists', async () => {
+  it('error: get of a missing report says NotFound with its name', async () => {
     const missing = await k().run(['get', POLR, 'nope', '-n', 'e2e']);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /Error from server \(NotFound\): policyreports.wgpolicyk8s.io "nope" not found/);
+  });
+
+  it('error: an invalid report names the field path', async () => {
     const invalid = await k().run(['create', '-f', '-'], { input: yamlDocs(report({ name: 'bad', results: ['pass', 'maybe'] })) });
     assert.equal(invalid.code, 1);
     assert.match(invalid.stderr, /Invalid/);
     assert.match(invalid.stderr, /results\[1\]\.result/);
     assert.match(invalid.stderr, /"maybe"/);
+  });
+
+  it('error: creating twice says AlreadyExists', async () => {
     const twice = await k().run(['create', '-f', '-'], { input: yamlDocs(report({ name: 'polr-a', results: ['pass'] })) });
     assert.equal(twice.code, 1);
     assert.match(twice.stderr, /Error from server \(AlreadyExists\).*"polr-a" already exists/);
