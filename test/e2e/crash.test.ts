@@ -13,7 +13,7 @@ import { report } from './fixtures.ts';
 const WRITERS = 8;
 /** Kill once this many writes were acknowledged (or after KILL_AFTER_MS, whichever comes first). */
 const KILL_AFTER_ACKS = 240;
-const KILL_AFTER_MS = 4000;
+const KILL_AFTER_MS = 8000;
 const COLLECTION = '/apis/wgpolicyk8s.io/v1alpha2/namespaces/crash/policyreports';
 
 interface Tracked {
@@ -82,7 +82,7 @@ function defineCrashTest(engine: string, setup: () => Promise<{ store: string; c
       await Promise.all(writers);
       assert.deepEqual(unexpected, [], 'writes failed before the kill');
       assert.equal(killed.signal, 'SIGKILL');
-      assert.ok(acks >= 50, `only ${acks} writes were acknowledged before the kill`);
+      assert.ok(acks >= 20, `only ${acks} writes were acknowledged before the kill`);
 
       server = await startDocket(args);
       const url = server.url;
