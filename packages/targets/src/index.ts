@@ -27,3 +27,5 @@ export { formatGoogleChat, GOOGLE_CHAT_MAX_BYTES } from './googlechat/format.ts'
 export { s3Target, s3ConfigSchema, objectUrl, type S3Config } from './s3/index.ts';
 export { objectKey, formatObject } from './s3/format.ts';
 export { signV4, awsEncode, sha256Hex, toAmzDate, type SigV4Request, type SigV4Credentials } from './s3/sigv4.ts';
+export { jiraTarget, jiraConfigSchema, type JiraConfig } from './jira/index.ts';
+export { formatIssue, renderSummary, resultLabel, dedupJql, type JiraFormatOptions } from './jira/format.ts';

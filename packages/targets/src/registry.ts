@@ -10,6 +10,7 @@ import { elasticsearchTarget } from './elasticsearch/index.ts';
 import { telegramTarget } from './telegram/index.ts';
 import { googlechatTarget } from './googlechat/index.ts';
 import { s3Target } from './s3/index.ts';
+import { jiraTarget } from './jira/index.ts';
 
 /** Every target, keyed by its type (= config key, folder name, metric label). One line per target. */
 export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = Object.freeze({
@@ -24,6 +25,7 @@ export const targetRegistry: Readonly<Record<string, TargetDefinition<any>>> = O
   telegram: telegramTarget,
   googlechat: googlechatTarget,
   s3: s3Target,
+  jira: jiraTarget,
 });
 
 /** Looks a config key up by type or by the Policy Reporter alias (`teams`, `googleChat`, `alertManager`). */
