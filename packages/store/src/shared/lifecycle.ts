@@ -7,7 +7,7 @@ import { randomUUID, randomInt } from 'node:crypto';
 import { InvalidError } from '@docket/model';
 import type { ObjectMeta, ReportObject } from '@docket/model';
 import type { DeleteOptions, ObjectKey } from '../types.ts';
-import { canonicalJson } from './canonical.ts';
+import { jsonEqual } from './canonical.ts';
 import { preconditionFailed } from './errors.ts';
 
 /** kube's name-generator alphabet: no vowels (no words) and no look-alike characters. */
@@ -80,13 +80,13 @@ export type UpdatePlan =
   | { action: 'write'; object: ReportObject }
   | { action: 'delete'; object: ReportObject };
 
-function withoutMeta(obj: ReportObject): string {
+function withoutMeta(obj: ReportObject): Omit<ReportObject, 'metadata'> {
   const { metadata: _m, ...rest } = obj;
-  return canonicalJson(rest);
+  return rest;
 }
 
-function comparable(obj: ReportObject): string {
-  return canonicalJson({ ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } });
+function comparable(obj: ReportObject): ReportObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: undefined } };
 }
 
 /**
@@ -108,7 +108,7 @@ export function planUpdate(key: ObjectKey, existing: ReportObject, incoming: Rep
         [{ reason: 'FieldValueForbidden', message: 'no new finalizers can be added if the object is being deleted', field: 'metadata.finalizers' }]);
     }
   }
-  const specChanged = withoutMeta(existing) !== withoutMeta(incoming);
+  const specChanged = !jsonEqual(withoutMeta(existing), withoutMeta(incoming));
   const next = withMeta(incoming, {
     ...m,
     name: old.name,
@@ -122,7 +122,7 @@ export function planUpdate(key: ObjectKey, existing: ReportObject, incoming: Rep
     deletionGracePeriodSeconds: old.deletionGracePeriodSeconds,
   });
   if (old.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) return { action: 'delete', object: next };
-  if (comparable(next) === comparable(existing)) return { action: 'noop', object: existing };
+  if (jsonEqual(comparable(next), comparable(existing))) return { action: 'noop', object: existing };
   return { action: 'write', object: next };
 }
 

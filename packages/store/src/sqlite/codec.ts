@@ -35,6 +35,12 @@ export interface DocRow {
   results: Buffer | null;
 }
 
+/** Rebuilds an object from its head and already-inflated results JSON. */
+export function decodeStored(head: string, resultsJson: string | null): ReportObject {
+  const h = JSON.parse(head) as ReportObject;
+  return resultsJson === null ? h : joinDocument(h, JSON.parse(resultsJson) as ReportResult[]);
+}
+
 /** Decodes a stored row; `summary` skips the results entirely. */
 export function decodeDoc(row: DocRow, projection: 'full' | 'summary' = 'full'): ReportObject {
   const head = JSON.parse(row.head) as ReportObject;

@@ -3,6 +3,7 @@
  * the batch transaction: read the current row, apply the shared lifecycle rules, write the object,
  * its label and result rows, the superseded version into history and one change-log entry.
  */
+import type Database from 'better-sqlite3';
 import type { ReportObject } from '@docket/model';
 import type { DeleteOptions, DeleteResult, ObjectKey, UpdateOptions, WriteOptions } from '../types.ts';
 import { alreadyExists, conflict, notFound } from '../shared/errors.ts';
@@ -11,29 +12,27 @@ import {
 } from '../shared/lifecycle.ts';
 import { labelPairs, objectColumns, resultRows } from '../shared/rows.ts';
 import type { ChangeEvent } from '../shared/watch-hub.ts';
-import { decodeDoc, decodeResultsJson, encodeDoc } from './codec.ts';
+import { decodeResultsJson, decodeStored, encodeDoc } from './codec.ts';
 import type { TxContext, WriteOp } from './group-commit.ts';
+import { createResultRowWriter } from './result-rows.ts';
 import { CHANGE_TYPES, type ObjectRow, type Statements } from './statements.ts';
 
 export interface MutationDeps {
+  db: Database.Database;
   stmts: Statements;
   clusterId: string;
 }
 
-export function createMutations({ stmts, clusterId }: MutationDeps) {
+export function createMutations({ db, stmts, clusterId }: MutationDeps) {
+  const resultWriter = createResultRowWriter(db, clusterId);
   const keyArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace, k.name] as const;
 
   function readRow(key: ObjectKey): ObjectRow | undefined {
     return stmts.getObject.get(...keyArgs(key)) as ObjectRow | undefined;
   }
 
-  function writeRows(id: number, namespace: string, obj: ReportObject, labels: boolean, results: boolean): void {
-    if (labels) for (const [k, v] of labelPairs(obj)) stmts.insertLabel.run(id, k, v, clusterId);
-    if (!results) return;
-    resultRows(obj).forEach((r, seq) => {
-      stmts.insertResult.run(id, seq, clusterId, namespace, r.resultId, r.policy, r.rule, r.result, r.severity, r.category,
-        r.source, r.scored, r.message, r.subjectKind, r.subjectName, r.subjectNamespace, r.subjectUid, r.timestamp);
-    });
+  function writeLabels(id: number, obj: ReportObject): void {
+    for (const [k, v] of labelPairs(obj)) stmts.insertLabel.run(id, k, v, clusterId);
   }
 
   function change(tx: TxContext, rv: number, type: ChangeEvent['type'], key: ObjectKey): void {
@@ -51,24 +50,26 @@ export function createMutations({ stmts, clusterId }: MutationDeps) {
     const c = objectColumns(stored);
     const { lastInsertRowid } = stmts.insertObject.run(clusterId, key.group, key.resource, key.namespace, key.name,
       stored.metadata.uid, rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.results);
-    writeRows(Number(lastInsertRowid), key.namespace, stored, true, true);
+    const id = Number(lastInsertRowid);
+    writeLabels(id, stored);
+    resultWriter.insertRows(id, key.namespace, resultRows(stored));
     change(tx, rv, 'ADDED', key);
     return { value: stored, events: [event(rv, 'ADDED', key, stored)] };
   }
 
   /** Supersedes the current row with `next` (MODIFIED). */
-  function replace(tx: TxContext, key: ObjectKey, row: ObjectRow, prev: ReportObject, next: ReportObject) {
+  function replace(tx: TxContext, key: ObjectKey, row: ObjectRow, prev: ReportObject, next: ReportObject, prevResultsJson: string | null) {
     const rv = tx.nextRv();
     const stored = withResourceVersion(next, rv);
     const enc = encodeDoc(stored);
     const c = objectColumns(stored);
     stmts.toHistory.run(rv, row.id);
     stmts.updateObject.run(rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.results, row.id);
-    const labelsChanged = JSON.stringify(prev.metadata.labels ?? {}) !== JSON.stringify(stored.metadata.labels ?? {});
-    if (labelsChanged) stmts.deleteLabels.run(row.id);
-    const resultsChanged = enc.resultsJson !== decodeResultsJson(row.results);
-    if (resultsChanged) stmts.deleteResults.run(row.id);
-    writeRows(row.id, key.namespace, stored, labelsChanged, resultsChanged);
+    if (JSON.stringify(prev.metadata.labels ?? {}) !== JSON.stringify(stored.metadata.labels ?? {})) {
+      stmts.deleteLabels.run(row.id);
+      writeLabels(row.id, stored);
+    }
+    if (enc.resultsJson !== prevResultsJson) resultWriter.syncRows(row.id, key.namespace, resultRows(stored));
     change(tx, rv, 'MODIFIED', key);
     return { value: stored, events: [event(rv, 'MODIFIED', key, stored, prev)] };
   }
@@ -105,11 +106,12 @@ export function createMutations({ stmts, clusterId }: MutationDeps) {
       const row = readRow(key);
       if (!row) throw notFound(key);
       if (opts.expectedResourceVersion && opts.expectedResourceVersion !== String(row.rv)) throw conflict(key);
-      const existing = decodeDoc(row);
+      const resultsJson = decodeResultsJson(row.results);
+      const existing = decodeStored(row.head, resultsJson);
       const plan = planUpdate(key, existing, obj);
       if (plan.action === 'noop' || opts.dryRun) return { value: plan.object };
       if (plan.action === 'delete') return remove(tx, key, row, existing, plan.object);
-      return replace(tx, key, row, existing, plan.object);
+      return replace(tx, key, row, existing, plan.object, resultsJson);
     };
   }
 
@@ -117,13 +119,14 @@ export function createMutations({ stmts, clusterId }: MutationDeps) {
     return (tx) => {
       const row = readRow(key);
       if (!row) throw notFound(key);
-      const existing = decodeDoc(row);
+      const resultsJson = decodeResultsJson(row.results);
+      const existing = decodeStored(row.head, resultsJson);
       checkDeletePreconditions(key, existing, opts);
       const plan = planDelete(existing, tx.now);
       if (plan.action === 'noop') return { value: { object: existing, deleted: false } };
       if (opts.dryRun) return { value: { object: plan.object, deleted: plan.action === 'delete' } };
       if (plan.action === 'mark') {
-        const r = replace(tx, key, row, existing, plan.object);
+        const r = replace(tx, key, row, existing, plan.object, resultsJson);
         return { value: { object: r.value, deleted: false }, events: r.events };
       }
       const r = remove(tx, key, row, existing, existing);

@@ -28,10 +28,6 @@ export function prepareStatements(db: Database.Database) {
     deleteObject: db.prepare('DELETE FROM objects WHERE id = ?'),
     insertLabel: db.prepare('INSERT INTO labels (object_id, key, value, cluster_id) VALUES (?, ?, ?, ?)'),
     deleteLabels: db.prepare('DELETE FROM labels WHERE object_id = ?'),
-    insertResult: db.prepare(`INSERT INTO results
-      (object_id, seq, cluster_id, namespace, result_id, policy, rule, result, severity, category, source, scored, message,
-       subject_kind, subject_name, subject_namespace, subject_uid, ts)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     deleteResults: db.prepare('DELETE FROM results WHERE object_id = ?'),
     toHistory: db.prepare(`INSERT INTO history (rv_to, rv_from, cluster_id, grp, resource, namespace, name, head, results)
       SELECT ?, rv, cluster_id, grp, resource, namespace, name, head, results FROM objects WHERE id = ?`),

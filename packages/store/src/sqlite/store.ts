@@ -32,7 +32,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
   let closed = false;
 
   const reads = createReads({ db, stmts, clusterId: o.clusterId, currentRv: () => rv, compactedRv: () => compacted });
-  const mutations = createMutations({ stmts, clusterId: o.clusterId });
+  const mutations = createMutations({ db, stmts, clusterId: o.clusterId });
   const hub = createWatchHub({
     readChanges: async (ref, after, limit) => reads.readChanges(ref, after, limit),
     compactedRv: async () => compacted,

@@ -1,0 +1,121 @@
+/**
+ * Quick SQLite store measurements (not a test): create and rewrite throughput of generated reports,
+ * bytes per report, list first-page latency, RSS, and DB growth across retention-expired rewrites.
+ *
+ *   node --import tsx packages/store/scripts/measure-sqlite.ts [count=20000] [FULL|NORMAL] [concurrency=64]
+ *
+ * Prints one JSON line.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReportObject } from '@docket/model';
+import { createSqliteStore, type ObjectKey, type ReportStore } from '@docket/store';
+
+const count = Number(process.argv[2] ?? 20000);
+const sync = (process.argv[3] ?? 'FULL') as 'FULL' | 'NORMAL';
+const concurrency = Number(process.argv[4] ?? 64);
+const GEN = '/work/shared/tools/gen-reports.mjs';
+
+function generate(n: number): ReportObject[] {
+  const r = spawnSync(process.execPath, [GEN, String(n)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  const seen = new Set<string>();
+  const out: ReportObject[] = [];
+  for (const l of r.stdout.trim().split('\n')) {
+    const o = JSON.parse(l) as ReportObject;
+    o.apiVersion = 'wgpolicyk8s.io/v1beta1';
+    // The generator's small PRNG repeats a name now and then; keep the first.
+    const k = `${o.metadata.namespace}/${o.metadata.name}`;
+    if (!seen.has(k)) { seen.add(k); out.push(o); }
+  }
+  return out;
+}
+
+const keyOf = (o: ReportObject): ObjectKey => ({ group: 'wgpolicyk8s.io', resource: 'policyreports', namespace: o.metadata.namespace!, name: o.metadata.name! });
+
+const cpuPerWrite: Record<string, number> = {};
+
+async function pump(items: ReportObject[], write: (o: ReportObject) => Promise<unknown>, label = ''): Promise<number> {
+  const start = performance.now();
+  const c0 = process.cpuUsage();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) await write(items[next++]!);
+  }));
+  const c = process.cpuUsage(c0);
+  if (label) cpuPerWrite[label] = Math.round((c.user + c.system) / items.length);
+  return items.length / ((performance.now() - start) / 1000);
+}
+
+function dbBytes(path: string): number {
+  let total = 0;
+  for (const f of [path, `${path}-wal`]) if (existsSync(f)) total += statSync(f).size;
+  return total;
+}
+
+async function timeIt(fn: () => Promise<unknown>, runs = 5): Promise<number> {
+  const ts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    ts.push(performance.now() - t);
+  }
+  ts.sort((a, b) => a - b);
+  return Math.round(ts[Math.floor(ts.length / 2)]! * 10) / 10;
+}
+
+function rewrite(o: ReportObject, round: number): ReportObject {
+  return {
+    ...o,
+    results: o.results!.map((r, i) => (i === round % o.results!.length
+      ? { ...r, result: r.result === 'pass' ? 'fail' as const : 'pass' as const, timestamp: { seconds: (r.timestamp?.seconds ?? 0) + round, nanos: 0 } }
+      : r)),
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'docket-measure-'));
+const path = join(dir, 'docket.db');
+try {
+  const reports = generate(count);
+  const rawJsonBytes = reports.reduce((n, r) => n + JSON.stringify(r).length, 0) / reports.length;
+  const store: ReportStore = await createSqliteStore({ path, sqliteSynchronous: sync, historyRetentionMs: 1 });
+  const t0 = performance.now();
+  const createPerSec = await pump(reports, (o) => store.create(keyOf(o), o), 'create');
+  const afterCreate = dbBytes(path);
+  console.error(`created ${reports.length} in ${Math.round(performance.now() - t0)} ms`);
+  const rewritePerSec = await pump(reports, (o) => store.update(keyOf(o), rewrite(o, 1)), 'rewrite');
+  await new Promise((r) => setTimeout(r, 5));
+  await store.compact();
+  const afterRewrite1 = dbBytes(path);
+  await pump(reports, (o) => store.update(keyOf(o), rewrite(o, 2)));
+  await new Promise((r) => setTimeout(r, 5));
+  await store.compact();
+  await pump(reports, (o) => store.update(keyOf(o), rewrite(o, 3)));
+  await store.compact();
+  const afterRewrite3 = dbBytes(path);
+  const ref = { group: 'wgpolicyk8s.io', resource: 'policyreports' };
+  const firstPageFull = await timeIt(() => store.list(ref, { limit: 500 }));
+  const firstPageSummary = await timeIt(() => store.list(ref, { limit: 500, projection: 'summary' }));
+  const firstPageLabel = await timeIt(() => store.list(ref, { limit: 500, labels: [{ key: 'app.kubernetes.io/managed-by', op: 'in', values: ['kyverno'] }] }));
+  const nsPage = await timeIt(() => store.list({ ...ref, namespace: 'team-7' }, { limit: 500 }));
+  const p1 = await store.list(ref, { limit: 500 });
+  await store.update(keyOf(reports[0]!), rewrite(reports[0]!, 9));
+  const snapshotPage = await timeIt(() => store.list(ref, { limit: 500, continue: p1.continue }));
+  const fullListMs = await timeIt(() => store.list(ref, { projection: 'summary' }), 1);
+  await store.close();
+  console.log(JSON.stringify({
+    engine: 'sqlite', synchronous: sync, reports: count, concurrency,
+    cpuMicrosPerWrite: cpuPerWrite, loadAverage: (await import('node:os')).loadavg()[0],
+    createPerSec: Math.round(createPerSec), rewritePerSec: Math.round(rewritePerSec),
+    rawJsonBytesPerReport: Math.round(rawJsonBytes),
+    dbBytesPerReport: Math.round(afterCreate / count),
+    dbBytesPerReportAfterRewrites: { once: Math.round(afterRewrite1 / count), thrice: Math.round(afterRewrite3 / count) },
+    firstPageMs: { full: firstPageFull, summary: firstPageSummary, labelSelector: firstPageLabel, namespace: nsPage, snapshotPage2: snapshotPage },
+    fullSummaryListMs: fullListMs,
+    rssMB: Math.round(process.memoryUsage().rss / 1e6),
+  }));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
