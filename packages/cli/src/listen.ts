@@ -39,3 +39,16 @@ export function isLoopback(host: string): boolean {
 export function formatHostPort(host: string, port: number): string {
   return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/** Checks a `--server` value: an http(s) URL without query or fragment. Returns it without a trailing slash. */
+export function parseServerUrl(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(`invalid --server "${value}": expected a URL such as http://127.0.0.1:8080`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`invalid --server "${value}": only http:// and https:// are supported`);
+  if (u.search || u.hash) throw new Error(`invalid --server "${value}": no query or fragment allowed`);
+  return value.replace(/\/+$/, '');
+}

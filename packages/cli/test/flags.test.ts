@@ -23,6 +23,7 @@ const cases: Case[] = [
   { name: 'unknown option', args: ['serve', '--port', '1'], code: 2, stderr: [/unknown option '--port'/] },
   { name: 'unknown command', args: ['frobnicate'], code: 2, stderr: [/unknown command 'frobnicate'/] },
   { name: 'import without paths', args: ['import'], code: 2, stderr: [/missing required argument 'paths'/] },
+  { name: 'import with a --server that is not a URL', args: ['import', '--server', 'localhost:8080', 'x.yaml'], code: 2, stderr: [/invalid --server "localhost:8080"/] },
   { name: 'import of a missing file', args: ['import', '/nonexistent/reports.yaml'], code: 1, stderr: [/cannot read \/nonexistent\/reports\.yaml: no such file or directory/] },
   {
     name: 'unreachable database',

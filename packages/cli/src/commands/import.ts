@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { createApiClient, UnreachableError } from '../api-client.ts';
 import { collectFiles, parseDocuments, readDocuments, type SourceDocument } from '../documents.ts';
 import { CliError } from '../errors.ts';
+import { serverOption } from './options.ts';
 import { toTarget, upsertObject, type UpsertOutcome } from '../upsert.ts';
 import type { CliDeps } from '../program.ts';
 
@@ -29,7 +30,7 @@ export function importCommand(deps: CliDeps): Command {
   return new Command('import')
     .description('create or update reports from YAML/JSON files, directories or stdin (-)')
     .argument('<paths...>', 'files, directories (*.yaml, *.yml, *.json recursively) or - for stdin')
-    .option('-s, --server <url>', 'Docket API server', deps.defaultServer)
+    .option('-s, --server <url>', 'Docket API server', serverOption, deps.defaultServer)
     .option('-n, --namespace <ns>', 'namespace for namespaced reports that name none')
     .action(async (paths: string[], opts: { server: string; namespace?: string }) => {
       const counts = await runImport(paths, { server: opts.server, namespace: opts.namespace, concurrency: 8 }, deps);

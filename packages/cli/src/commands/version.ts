@@ -2,12 +2,13 @@
 import { Command } from 'commander';
 import { createApiClient } from '../api-client.ts';
 import { CliError } from '../errors.ts';
+import { serverOption } from './options.ts';
 import type { CliDeps } from '../program.ts';
 
 export function versionCommand(deps: CliDeps): Command {
   return new Command('version')
     .description('print the client version (and the server version with --server)')
-    .option('-s, --server <url>', 'also ask this Docket API server for its version')
+    .option('-s, --server <url>', 'also ask this Docket API server for its version', serverOption)
     .action(async (opts: { server?: string }) => {
       deps.out(`Client Version: ${deps.version}`);
       if (!opts.server) return;
