@@ -71,12 +71,7 @@ export function registerOpenApiRoutes(app: FastifyInstance, schemaOf: SchemaOf =
   const docs = () => (v3 ??= buildOpenApiV3All(schemaOf));
   app.get('/openapi/v2', async (req, reply) => {
     if (wantsProtobuf(req.headers.accept)) {
-      // Written raw: fastify rejects this media type ('@' is not a token character) and would send octet-stream.
-      const body = minimalOpenApiV2Protobuf('Docket', `v1.${KUBE_MINOR}.0`);
-      reply.hijack();
-      reply.raw.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': body.length });
-      reply.raw.end(body);
-      return reply;
+      return reply.header('Content-Type', OPENAPI_V2_PROTOBUF).send(minimalOpenApiV2Protobuf('Docket', `v1.${KUBE_MINOR}.0`));
     }
     return sendCached(req, reply, (v2 ??= buildOpenApiV2(schemaOf)));
   });

@@ -7,7 +7,8 @@
  * Document.swagger = 1, Document.info = 2, Info.title = 1, Info.version = 2.
  */
 
-export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/** The Content-Type of the answer: clients ask with `…spec.v2@v1.0+protobuf`, but '@' is not allowed in a media type, so kube answers with a dot. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 function varint(n: number): number[] {
   const out: number[] = [];

@@ -87,7 +87,7 @@ test('closing the server ends open watches instead of waiting for their timeout'
 test('/openapi/v2 in protobuf is a minimal well-formed Document (kubectl validates List files with it)', async () => {
   const res = await s.app.inject({ url: '/openapi/v2', headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
   assert.equal(res.statusCode, 200);
-  assert.equal(res.headers['content-type'], 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf');
+  assert.equal(res.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
   const b = res.rawPayload;
   // field 1 (swagger), length 3, "2.0"; then field 2 (info), length-delimited.
   assert.deepEqual([...b.subarray(0, 5)], [0x0a, 3, 0x32, 0x2e, 0x30]);
