@@ -200,7 +200,7 @@ export function defineKubectlConformance(ctx: ConformanceContext): void {
   it('error: an invalid report names the field path', async () => {
     const invalid = await k().run(['create', '-f', '-'], { input: yamlDocs(report({ name: 'bad', results: ['pass', 'maybe'] })) });
     assert.equal(invalid.code, 1);
-    assert.match(invalid.stderr, /Invalid/);
+    assert.match(invalid.stderr, /The PolicyReport "bad" is invalid/);
     assert.match(invalid.stderr, /results\[1\]\.result/);
     assert.match(invalid.stderr, /"maybe"/);
   });
