@@ -65,6 +65,11 @@ export interface FeedOptions {
   publish: (events: ChangeEvent[]) => void;
   pollMs?: number;
   onError?: (e: unknown) => void;
+  /**
+   * Whether anyone listens. Without watchers the feed only advances its position instead of
+   * reading documents: a watch that starts later replays from the change log itself.
+   */
+  wanted?: () => boolean;
 }
 
 export interface Feed {
@@ -83,6 +88,13 @@ export async function startFeed(opts: FeedOptions): Promise<Feed> {
   let listener: pg.Client | undefined;
 
   async function drain(): Promise<void> {
+    if (opts.wanted && !opts.wanted()) {
+      const r = await opts.pool.query<{ rv: string | null }>({
+        name: 'docket-feed-skip', text: 'SELECT max(rv)::text AS rv FROM docket_changes WHERE cluster_id = $1 AND rv > $2',
+        values: [opts.clusterId, last] });
+      if (r.rows[0]?.rv) last = Math.max(last, Number(r.rows[0].rv));
+      return;
+    }
     for (;;) {
       const batch = await readChanges(opts.pool, opts.clusterId, undefined, last, 1000);
       if (batch.length === 0 || closed) return;

@@ -65,6 +65,19 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
     return batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  let kickScheduled = false;
+
+  /**
+   * Starts batches on the next turn of the event loop, not synchronously: callers released by
+   * the previous commit (and concurrent arrivals) get to queue their next write first, so
+   * batches fill up instead of alternating between one big and many tiny ones.
+   */
+  function scheduleKick(): void {
+    if (kickScheduled) return;
+    kickScheduled = true;
+    setImmediate(() => { kickScheduled = false; kick(); });
+  }
+
   function kick(): void {
     while (inFlight < maxInFlight && queue.length > 0) {
       const batch = take();
@@ -74,13 +87,14 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
       runBatch(batch).finally(() => {
         for (const p of batch) busyKeys.delete(p.key);
         inFlight--;
-        kick();
+        scheduleKick();
       });
     }
   }
 
   function retry(ps: Pending[]): void {
     queue = [...ps, ...queue];
+    scheduleKick();
   }
 
   async function runBatch(batch: Pending[]): Promise<void> {
@@ -134,7 +148,7 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
     run<T>(key: string, work: Work<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ key, work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject, attempts: 0 });
-        kick();
+        scheduleKick();
       });
     },
   };

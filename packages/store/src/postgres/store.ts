@@ -68,7 +68,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
   try {
     feed = await startFeed({
       url: opts.url, pool, clusterId, startRv: await currentRv(pool), publish: (evs) => hub.publish(evs),
-      pollMs: opts.pollIntervalMs, onError,
+      pollMs: opts.pollIntervalMs, onError, wanted: () => hub.size() > 0,
     });
   } catch (e) {
     await pool.end().catch(() => undefined);
@@ -108,7 +108,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
    */
   async function written<T>(p: Promise<T>): Promise<T> {
     const v = await guard(p);
-    await feed.sync();
+    if (hub.size() > 0) await feed.sync();
     return v;
   }
 
