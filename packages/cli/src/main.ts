@@ -3,6 +3,7 @@
  * exits. Everything else is in `program.ts` and the commands.
  */
 import { readFileSync } from 'node:fs';
+import { createPrettyStream } from './log-format.ts';
 import { runCli, type CliDeps } from './program.ts';
 import type { ServeHandle } from './commands/serve.ts';
 
@@ -22,7 +23,8 @@ const deps: CliDeps = {
   },
   cwd: process.cwd(),
   defaultServer: process.env.DOCKET_SERVER ?? 'http://127.0.0.1:8080',
-  logStream: process.stderr,
+  // JSON for pipes and log collectors; a readable line per entry on a terminal.
+  logStream: process.stderr.isTTY && process.env.DOCKET_LOG_FORMAT !== 'json' ? createPrettyStream(process.stderr) : process.stderr,
   onServing: (handle) => {
     serving = handle;
   },

@@ -21,8 +21,8 @@ export interface CliDeps {
   cwd: string;
   /** Default for --server (main passes $DOCKET_SERVER or http://127.0.0.1:8080). */
   defaultServer: string;
-  /** Where server logs go (stderr in production). */
-  logStream: NodeJS.WritableStream;
+  /** Where server logs go (stderr in production): one JSON object per line. */
+  logStream: { write(s: string): unknown };
   /** Called once `serve` is listening, so the caller can stop it on a signal. */
   onServing(handle: ServeHandle): void;
 }

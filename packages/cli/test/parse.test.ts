@@ -4,6 +4,7 @@ import { isLoopback, parseListen } from '../src/listen.ts';
 import { describeStore, parseStoreUrl } from '../src/store-url.ts';
 import { parseDocuments } from '../src/documents.ts';
 import { isUnchanged, toTarget } from '../src/upsert.ts';
+import { formatLogLine } from '../src/log-format.ts';
 
 describe('parseListen / isLoopback', () => {
   const cases: [string, string, number, boolean][] = [
@@ -109,5 +110,13 @@ describe('isUnchanged', () => {
     assert.equal(isUnchanged({ metadata: { labels: { a: '1' } }, results: [{ policy: 'p', result: 'fail' }] }, current), false);
     assert.equal(isUnchanged({ metadata: { labels: { a: '2' } }, results: current.results }, current), false);
     assert.equal(isUnchanged({ metadata: { labels: { a: '1' } }, results: current.results, summary: { pass: 2 } }, current), false);
+  });
+});
+
+describe('formatLogLine', () => {
+  it('renders pino JSON as a readable line and leaves other text alone', () => {
+    const line = JSON.stringify({ level: 30, time: '2026-11-22T20:48:15.877Z', name: 'docket', msg: 'serving', url: 'http://127.0.0.1:1', n: 3 });
+    assert.equal(formatLogLine(line), '20:48:15.877 INFO  serving url=http://127.0.0.1:1 n=3\n');
+    assert.equal(formatLogLine('plain warning'), 'plain warning');
   });
 });
