@@ -3,6 +3,7 @@
  * (one transaction and one fsync per event-loop turn); reads are synchronous on the same connection
  * and so always see committed state. Watchers are fed in process right after each commit.
  */
+import { UnavailableError } from '@docket/model';
 import type { CollectionRef, ReportStore, StoreOptions } from '../types.ts';
 import { resolveStoreOptions } from '../shared/options.ts';
 import { createWatchHub } from '../shared/watch-hub.ts';
@@ -21,7 +22,8 @@ export interface SqliteStoreOptions extends StoreOptions {
   compactIntervalMs?: number;
 }
 
-const IDLE_VACUUM_PAGES = 2000;
+/** Give pages back to the OS only when more than this share of the file is free (else reuse them). */
+const VACUUM_FREE_RATIO = 0.25;
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<ReportStore> {
   const o = resolveStoreOptions(opts);
@@ -58,15 +60,24 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     return String(compacted);
   }
 
+  function housekeeping(): void {
+    if (closed) return;
+    const free = db.pragma('freelist_count', { simple: true }) as number;
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    if (free > pages * VACUUM_FREE_RATIO) db.pragma(`incremental_vacuum(${Math.floor(free / 2)})`);
+    db.pragma('optimize');
+  }
+
   const timer = setInterval(() => {
     void writer.run(() => ({ value: compactNow() }))
-      .then(() => { if (!closed) db.pragma(`incremental_vacuum(${IDLE_VACUUM_PAGES})`); })
+      .then(housekeeping)
       .catch(() => { /* retried on the next tick; compaction is best effort */ });
   }, opts.compactIntervalMs ?? 60_000);
   timer.unref();
 
+  let closing = false;
   const guard = (): void => {
-    if (closed) throw new Error('store is closed');
+    if (closing) throw new UnavailableError('store is closed');
   };
 
   return {
@@ -94,7 +105,8 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     async compact() { guard(); return writer.run(() => ({ value: compactNow() })); },
     async ping() { guard(); db.prepare('SELECT 1').get(); },
     async close() {
-      if (closed) return;
+      if (closing) return;
+      closing = true;
       await writer.drain();
       closed = true;
       clearInterval(timer);

@@ -1,0 +1,73 @@
+/** SQLite-specific behaviour beyond the contract: URL opening, page reuse, normalised rows. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { BadRequestError } from '@docket/model';
+import { createSqliteStore, openStore } from '@docket/store';
+import { POLR, makeReport, makeResults, polrKey, sleep } from './contract-fixtures.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'docket-sqlite-engine-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('sqlite engine', () => {
+  it('openStore picks the engine from the URL', async () => {
+    const mem = await openStore('sqlite::memory:');
+    assert.equal(mem.engine, 'sqlite');
+    await mem.create(polrKey('a', 'b'), makeReport({ namespace: 'a', name: 'b' }));
+    assert.equal((await mem.list(POLR)).items.length, 1);
+    await mem.close();
+    const file = join(dir, 'open.db');
+    const s = await openStore(`sqlite:${file}?synchronous=NORMAL`, { clusterId: 'c1' });
+    assert.equal(s.clusterId, 'c1');
+    await s.ping();
+    await s.close();
+    assert.ok(statSync(file).size > 0);
+    await assert.rejects(openStore('nosuch://x'), BadRequestError);
+    await assert.rejects(openStore(`sqlite:${file}?synchronous=OFF`), BadRequestError);
+  });
+
+  it('stores one row per result and per label, stamped with the cluster id', async () => {
+    const path = join(dir, 'rows.db');
+    const s = await createSqliteStore({ path, clusterId: 'east' });
+    const c = await s.create(polrKey('team-1', 'r'), makeReport({ namespace: 'team-1', name: 'r', labels: { a: '1', b: '2' } }));
+    await s.update(polrKey('team-1', 'r'), { ...c, results: makeResults(2, 5) });
+    await s.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      const rows = db.prepare('SELECT cluster_id, namespace, policy, result, seq FROM results ORDER BY seq').all() as { cluster_id: string; namespace: string; policy: string; result: string; seq: number }[];
+      assert.equal(rows.length, 5);
+      assert.deepEqual(rows.map((r) => r.result), makeResults(2, 5).map((r) => r.result));
+      assert.ok(rows.every((r) => r.cluster_id === 'east' && r.namespace === 'team-1'));
+      assert.deepEqual(db.prepare('SELECT key, value, cluster_id FROM labels ORDER BY key').all(), [
+        { key: 'a', value: '1', cluster_id: 'east' }, { key: 'b', value: '2', cluster_id: 'east' },
+      ]);
+      assert.equal(db.prepare('SELECT count(*) FROM objects WHERE cluster_id = ?').pluck().get('east'), 1);
+    } finally { db.close(); }
+  });
+
+  it('the file does not grow when every report is rewritten after the retention window', async () => {
+    const path = join(dir, 'reuse.db');
+    const s = await createSqliteStore({ path, historyRetentionMs: 1, sqliteSynchronous: 'NORMAL' });
+    const keys = Array.from({ length: 150 }, (_, i) => polrKey(`ns-${i % 5}`, `r${i}`));
+    await Promise.all(keys.map((k, i) => s.create(k, makeReport({ namespace: k.namespace, name: k.name, seed: i }))));
+    const pages = (): number => {
+      const db = new Database(path, { readonly: true });
+      try { return db.pragma('page_count', { simple: true }) as number; } finally { db.close(); }
+    };
+    const sizes: number[] = [];
+    for (let round = 1; round <= 4; round++) {
+      await Promise.all(keys.map(async (k, i) => {
+        const cur = await s.get(k);
+        await s.update(k, { ...cur, results: makeResults(i + round * 1000) });
+      }));
+      await sleep(5);
+      await s.compact();
+      sizes.push(pages());
+    }
+    await s.close();
+    assert.ok(sizes[3]! <= sizes[1]! * 1.1, `pages per round ${sizes.join(', ')}`);
+  });
+});
