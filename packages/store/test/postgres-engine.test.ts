@@ -1,0 +1,101 @@
+/**
+ * PostgreSQL engine details beyond the shared contract: the URL registry, readiness, the
+ * normalised index rows, hostile selector values, and racing writers under group commit.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { resultId } from '@docket/core';
+import { AlreadyExistsError, ConflictError } from '@docket/model';
+import type { ReportObject } from '@docket/model';
+import { openStore } from '@docket/store';
+import type { ReportStore } from '@docket/store';
+import { createTestDatabase } from './postgres-helpers.ts';
+import type { TestDatabase } from './postgres-helpers.ts';
+
+const ref = { group: 'wgpolicyk8s.io', resource: 'policyreports' };
+const key = (name: string) => ({ ...ref, namespace: 'team-a', name });
+
+function report(name: string, results: ReportObject['results'], labels: Record<string, string> = {}): ReportObject {
+  return {
+    apiVersion: 'wgpolicyk8s.io/v1beta1', kind: 'PolicyReport', metadata: { name, labels },
+    scope: { apiVersion: 'v1', kind: 'Pod', name: `pod-${name}`, namespace: 'team-a', uid: `uid-${name}` },
+    results,
+  };
+}
+
+describe('postgres store: engine', () => {
+  let db: TestDatabase;
+  let store: ReportStore;
+  let sql: pg.Client;
+  before(async () => {
+    db = await createTestDatabase();
+    store = await openStore(db.url.replace(/^postgres:/, 'postgresql:'), { clusterId: 'c1' });
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+  });
+  after(async () => {
+    await sql.end();
+    await store.close();
+    await db.drop();
+  });
+
+  it('openStore serves postgres:// and postgresql:// URLs; ping answers', async () => {
+    assert.equal(store.engine, 'postgres');
+    assert.equal(store.clusterId, 'c1');
+    await store.ping();
+    const other = await openStore(db.url, { clusterId: 'c2' });
+    await other.ping();
+    await other.close();
+    await assert.rejects(other.ping());
+  });
+
+  it('keeps the results and labels index rows in step with the document', async () => {
+    const results = [
+      { policy: 'p1', rule: 'r1', result: 'fail' as const, severity: 'high' as const, source: 'kyverno' },
+      { policy: 'p2', rule: 'r2', result: 'pass' as const, resources: [{ kind: 'Deployment', name: 'd', namespace: 'team-a', uid: 'd-uid' }] },
+    ];
+    const created = await store.create(key('idx'), report('idx', results, { team: 'a', env: 'prod' }));
+    const rows = async () => (await sql.query(
+      `SELECT idx, result_id, policy, result, severity, source, res_kind, res_uid FROM docket_results
+       WHERE cluster_id = 'c1' AND name = 'idx' ORDER BY idx`)).rows;
+    const labels = async () => (await sql.query(
+      `SELECT key, value FROM docket_labels WHERE cluster_id = 'c1' AND name = 'idx' ORDER BY key`)).rows;
+    assert.deepEqual(await rows(), [
+      { idx: 0, result_id: resultId(results[0]!, created.scope), policy: 'p1', result: 'fail', severity: 'high', source: 'kyverno', res_kind: 'Pod', res_uid: 'uid-idx' },
+      { idx: 1, result_id: resultId(results[1]!, created.scope), policy: 'p2', result: 'pass', severity: null, source: null, res_kind: 'Deployment', res_uid: 'd-uid' },
+    ]);
+    assert.deepEqual(await labels(), [{ key: 'env', value: 'prod' }, { key: 'team', value: 'a' }]);
+
+    await store.update(key('idx'), { ...created, metadata: { ...created.metadata, labels: { team: 'b' } }, results: [{ policy: 'p3', result: 'warn' }] });
+    assert.deepEqual((await rows()).map((r) => [r.idx, r.policy, r.result]), [[0, 'p3', 'warn']]);
+    assert.deepEqual(await labels(), [{ key: 'team', value: 'b' }]);
+
+    await store.delete(key('idx'));
+    assert.deepEqual(await rows(), []);
+    assert.deepEqual(await labels(), []);
+  });
+
+  it('selector values are data, never SQL', async () => {
+    const hostile = `x' OR '1'='1`;
+    await store.create(key('quoted'), report('quoted', [], { [`odd"key`]: hostile }));
+    await store.create(key('plain'), report('plain', [], { other: 'v' }));
+    const byLabel = await store.list(ref, { labels: [{ key: `odd"key`, op: 'in', values: [hostile] }] });
+    assert.deepEqual(byLabel.items.map((i) => i.metadata.name), ['quoted']);
+    const byField = await store.list(ref, { fields: [{ field: 'metadata.name', op: '=', value: hostile }] });
+    assert.deepEqual(byField.items, []);
+  });
+
+  it('racing writers: one create wins, one update per resourceVersion wins', async () => {
+    const creates = await Promise.allSettled(Array.from({ length: 8 }, () => store.create(key('race'), report('race', []))));
+    assert.equal(creates.filter((r) => r.status === 'fulfilled').length, 1);
+    for (const r of creates) if (r.status === 'rejected') assert.ok(r.reason instanceof AlreadyExistsError);
+    const base = (creates.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<ReportObject>).value;
+    const updates = await Promise.allSettled(Array.from({ length: 8 }, (_, i) =>
+      store.update(key('race'), { ...base, results: [{ policy: `p${i}` }] }, { expectedResourceVersion: base.metadata.resourceVersion })));
+    const won = updates.filter((r) => r.status === 'fulfilled') as PromiseFulfilledResult<ReportObject>[];
+    assert.equal(won.length, 1);
+    for (const r of updates) if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError);
+    assert.deepEqual(await store.get(key('race')), won[0]!.value);
+  });
+});
