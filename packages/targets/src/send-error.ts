@@ -58,8 +58,9 @@ export function toSendError(target: string, status: number, body: string, retryA
 /** Classifies a thrown fetch error: aborts and network failures are retryable. */
 export function fromFetchError(target: string, err: unknown): SendError {
   if (err instanceof SendError) return err;
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const detail = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  // Global fetch wraps the socket error in `cause`; node:http(s) throws it directly.
+  const detail = e.cause?.code ?? e.cause?.message ?? e.code ?? e.message ?? String(err);
   const what = e.name === 'AbortError' || e.name === 'TimeoutError' ? 'request aborted' : 'network error';
   return new SendError(`${target}: ${what}: ${detail}`, { retryable: true, cause: err });
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { goDurationSchema, httpUrlSchema, parseGoDuration, secret, targetConfigSchema } from '../common-config.ts';
 import { joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatAlertmanager } from './format.ts';
 import { postAlerts } from './send.ts';
 
@@ -24,7 +25,8 @@ export const alertmanagerTarget = defineTarget<AlertmanagerConfig>({
   type: 'alertmanager',
   aliases: ['alertManager'],
   configSchema: alertmanagerConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'AlertManager';
     const url = joinUrl(config.host, '/api/v2/alerts');
     const headers = { ...(config.token ? { authorization: config.token } : {}), ...(config.headers ?? {}) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { DISCORD_LIMITS, formatDiscord } from './format.ts';
 import { postDiscord } from './send.ts';
 
@@ -13,7 +14,8 @@ export type DiscordConfig = z.infer<typeof discordConfigSchema>;
 export const discordTarget = defineTarget<DiscordConfig>({
   type: 'discord',
   configSchema: discordConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Discord';
     return {
       type: 'discord', name, maxBatch: DISCORD_LIMITS.embeds,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { basicAuth, joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatBulk, formatDocument, indexName } from './format.ts';
 import { postBulk, putDocument } from './send.ts';
 
@@ -27,7 +28,8 @@ export const elasticsearchTarget = defineTarget<ElasticsearchConfig>({
   type: 'elasticsearch',
   aliases: ['elasticSearch'],
   configSchema: elasticsearchConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Elasticsearch';
     const headers: Record<string, string> = {
       ...(config.apiKey ? { authorization: `ApiKey ${config.apiKey}` }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatGoogleChat } from './format.ts';
 import { postGoogleChat } from './send.ts';
 
@@ -14,7 +15,8 @@ export const googlechatTarget = defineTarget<GoogleChatConfig>({
   type: 'googlechat',
   aliases: ['googleChat'],
   configSchema: googleChatConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'GoogleChat';
     return {
       type: 'googlechat', name, maxBatch: 1,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { basicAuth } from '../http.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { dedupJql, formatIssue } from './format.ts';
 import { createIssue, findIssueKey } from './send.ts';
 
@@ -30,7 +31,8 @@ export type JiraConfig = z.infer<typeof jiraConfigSchema>;
 export const jiraTarget = defineTarget<JiraConfig>({
   type: 'jira',
   configSchema: jiraConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Jira';
     const secretValue = config.apiToken ?? config.password;
     const auth = config.username ? basicAuth(config.username, secretValue ?? '') : secretValue ? `Bearer ${secretValue}` : undefined;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { basicAuth, joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatLoki } from './format.ts';
 import { postLoki } from './send.ts';
 
@@ -18,7 +19,8 @@ export type LokiConfig = z.infer<typeof lokiConfigSchema>;
 export const lokiTarget = defineTarget<LokiConfig>({
   type: 'loki',
   configSchema: lokiConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Loki';
     const url = joinUrl(config.host, config.path ?? '/loki/api/v1/push');
     const headers = {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatTeams } from './format.ts';
 import { postTeams } from './send.ts';
 
@@ -15,7 +16,8 @@ export const msteamsTarget = defineTarget<TeamsConfig>({
   type: 'msteams',
   aliases: ['teams'],
   configSchema: teamsConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Teams';
     return {
       type: 'msteams', name, maxBatch: 10,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { awsEncode } from './sigv4.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatObject, objectKey } from './format.ts';
 import { putObject } from './send.ts';
 
@@ -37,7 +38,8 @@ export function objectUrl(config: Pick<S3Config, 'endpoint' | 'region' | 'bucket
 export const s3Target = defineTarget<S3Config>({
   type: 's3',
   configSchema: s3ConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'S3';
     const creds = {
       accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey, region: config.region ?? 'us-east-1',

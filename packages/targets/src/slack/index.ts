@@ -1,5 +1,6 @@
 import { secret, targetConfigSchema, httpUrlSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatSlack, SLACK_MAX_BATCH } from './format.ts';
 import { postSlack } from './send.ts';
 import { z } from 'zod';
@@ -16,7 +17,8 @@ export type SlackConfig = z.infer<typeof slackConfigSchema>;
 export const slackTarget = defineTarget<SlackConfig>({
   type: 'slack',
   configSchema: slackConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Slack';
     return {
       type: 'slack', name, maxBatch: SLACK_MAX_BATCH,

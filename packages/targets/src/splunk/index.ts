@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatSplunk } from './format.ts';
 import { postSplunk } from './send.ts';
 
@@ -20,7 +21,8 @@ export type SplunkConfig = z.infer<typeof splunkConfigSchema>;
 export const splunkTarget = defineTarget<SplunkConfig>({
   type: 'splunk',
   configSchema: splunkConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Splunk';
     const url = /\/services\/collector/.test(config.host) ? config.host : joinUrl(config.host, '/services/collector/event');
     const headers = { authorization: `Splunk ${config.token}`, ...(config.headers ?? {}) };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatTelegram } from './format.ts';
 import { postTelegram } from './send.ts';
 
@@ -20,7 +21,8 @@ export type TelegramConfig = z.infer<typeof telegramConfigSchema>;
 export const telegramTarget = defineTarget<TelegramConfig>({
   type: 'telegram',
   configSchema: telegramConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Telegram';
     const url = joinUrl(config.webhook ?? 'https://api.telegram.org', `/bot${config.token}/sendMessage`);
     const opts = { chatId: config.chatId, parseMode: config.parseMode ?? 'MarkdownV2', ...(config.customFields ? { customFields: config.customFields } : {}) } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { goDurationSchema, httpUrlSchema, parseGoDuration, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
+import { withTls } from '../tls-fetch.ts';
 import { formatHeartbeat, formatWebhook } from './format.ts';
 import { postWebhook } from './send.ts';
 
@@ -23,7 +24,8 @@ export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
 export const webhookTarget = defineTarget<WebhookConfig>({
   type: 'webhook',
   configSchema: webhookConfigSchema,
-  create(config, deps) {
+  create(config, rootDeps) {
+    const deps = withTls(config, rootDeps);
     const name = config.name ?? 'Webhook';
     const headers = { ...(config.token ? { authorization: config.token } : {}), ...(config.headers ?? {}) };
     const intervalMs = config.keepalive?.interval ? parseGoDuration(config.keepalive.interval) ?? 0 : 0;
