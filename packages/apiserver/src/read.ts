@@ -5,7 +5,7 @@ import { listOptionsOf } from './list-options.ts';
 import { parseIncludeObject } from './query.ts';
 import { keyOf, refOf, apiVersionOf } from './scope.ts';
 import { sendDocument, sendList } from './respond.ts';
-import { tableOf, tableHead, tableRowOf, toPartial, toWire, PARTIAL_LIST_KIND, META_API_VERSION } from './render.ts';
+import { tableOf, tableHead, tableRowOf, toPartial, toWire, PARTIAL_LIST_KIND, META_V1 } from './render.ts';
 import type { HandlerContext } from './context.ts';
 
 export async function handleGet(ctx: HandlerContext): Promise<unknown> {
@@ -14,9 +14,9 @@ export async function handleGet(ctx: HandlerContext): Promise<unknown> {
   const hub = await store.get(keyOf(scope, scope.name!));
   switch (rep.kind) {
     case 'table':
-      return sendDocument(reply, 200, tableOf([hub], scope, parseIncludeObject(ctx.query), ctx.clock(), { resourceVersion: hub.metadata.resourceVersion ?? '' }));
+      return sendDocument(reply, 200, tableOf([hub], scope, parseIncludeObject(ctx.query), { resourceVersion: hub.metadata.resourceVersion ?? '' }, ctx.clock()));
     case 'metadata':
-      return sendDocument(reply, 200, toPartial(hub, true));
+      return sendDocument(reply, 200, toPartial(hub));
     default:
       return sendDocument(reply, 200, toWire(hub, scope.version), rep.kind === 'object' ? rep.format : 'json');
   }
@@ -37,11 +37,10 @@ export async function handleList(ctx: HandlerContext): Promise<unknown> {
   switch (rep.kind) {
     case 'table': {
       const now = ctx.clock();
-      return sendList(reply, tableHead(scope, metadata), res.items,
-        (hub: ReportObject) => tableRowOf(hub, scope, includeObject, now), 'json', 'rows');
+      return sendList(reply, tableHead(metadata), res.items, (hub: ReportObject) => tableRowOf(hub, scope, includeObject, now), 'json', 'rows');
     }
     case 'metadata-list':
-      return sendList(reply, { apiVersion: META_API_VERSION, kind: PARTIAL_LIST_KIND, metadata }, res.items, (hub) => toPartial(hub, false));
+      return sendList(reply, { apiVersion: META_V1, kind: PARTIAL_LIST_KIND, metadata }, res.items, (hub) => toPartial(hub));
     default:
       return sendList(reply, { apiVersion: apiVersionOf(scope), kind: scope.resource.listKind, metadata }, res.items,
         (hub) => toWire(hub, scope.version), rep.kind === 'object' ? rep.format : 'json');

@@ -8,10 +8,14 @@ import type { PatchType } from './body.ts';
 import type { FieldValidation, IncludeObjectPolicy } from './query.ts';
 import type { RequestScope } from './scope.ts';
 import type { ListHead } from './respond.ts';
+import {
+  META_V1, tableColumns, tableRow, tableWatchObject, toPartialObjectMetadata, toTable,
+  type ListMeta, type Table, type TableOptions, type TableRow,
+} from './table.ts';
+import { agesInCells } from './age.ts';
 
-export const META_API_VERSION = 'meta.k8s.io/v1';
-export const PARTIAL_KIND = 'PartialObjectMetadata';
 export const PARTIAL_LIST_KIND = 'PartialObjectMetadataList';
+export { META_V1 };
 
 /** Decodes a wire body in the URL's version into the hub shape (throws BadRequestError / InvalidError). */
 export function decodeHub(raw: unknown, scope: RequestScope, fieldValidation: FieldValidation): { object: ReportObject; warnings: string[] } {
@@ -23,53 +27,44 @@ export function toWire(hub: ReportObject, version: string): Record<string, unkno
   return toVersion(hub, version);
 }
 
-/** `PartialObjectMetadata` of one object (the garbage collector's view); list items omit type meta like kube's. */
-export function toPartial(hub: ReportObject, withTypeMeta: boolean): Record<string, unknown> {
-  return withTypeMeta ? { apiVersion: META_API_VERSION, kind: PARTIAL_KIND, metadata: hub.metadata } : { metadata: hub.metadata };
+/** `PartialObjectMetadata` of one object (the garbage collector's view). */
+export function toPartial(hub: ReportObject): Record<string, unknown> {
+  return toPartialObjectMetadata(hub);
 }
 
-// ---- Table (temporary until the protocol helper's table.ts lands) ----
-const COLUMNS = [
-  { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-  { name: 'Kind', type: 'string', format: '', description: 'scope.kind', priority: 1 },
-  { name: 'Name', type: 'string', format: '', description: 'scope.name', priority: 1 },
-  { name: 'Pass', type: 'integer', format: '', description: 'summary.pass', priority: 0 },
-  { name: 'Fail', type: 'integer', format: '', description: 'summary.fail', priority: 0 },
-  { name: 'Warn', type: 'integer', format: '', description: 'summary.warn', priority: 0 },
-  { name: 'Error', type: 'integer', format: '', description: 'summary.error', priority: 0 },
-  { name: 'Skip', type: 'integer', format: '', description: 'summary.skip', priority: 0 },
-  { name: 'Age', type: 'date', format: '', description: 'metadata.creationTimestamp', priority: 0 },
-];
-
-function age(ts: string | undefined, now: Date): string {
-  if (!ts) return '<unknown>';
-  const s = Math.max(0, Math.floor((now.getTime() - Date.parse(ts)) / 1000));
-  if (s < 120) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 120) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h`;
-  return `${Math.floor(h / 24)}d`;
+function tableOptions(scope: RequestScope, includeObject: IncludeObjectPolicy): TableOptions {
+  return { includeObject, toObject: (hub) => toWire(hub, scope.version) };
 }
 
-export function tableRowOf(hub: ReportObject, scope: RequestScope, includeObject: IncludeObjectPolicy, now: Date): Record<string, unknown> {
-  const s = hub.summary ?? {};
-  const row: Record<string, unknown> = {
-    cells: [hub.metadata.name ?? '', hub.scope?.kind ?? '', hub.scope?.name ?? '', s.pass ?? 0, s.fail ?? 0, s.warn ?? 0, s.error ?? 0, s.skip ?? 0,
-      age(hub.metadata.creationTimestamp, now)],
-  };
-  if (includeObject === 'Metadata') row['object'] = toPartial(hub, true);
-  else if (includeObject === 'Object') row['object'] = toWire(hub, scope.version);
+const COLUMN_TYPES = tableColumns().map((c) => c.type);
+
+function withAges<T extends { cells: unknown[] }>(row: T, now: Date): T {
+  row.cells = agesInCells(row.cells, COLUMN_TYPES, now);
   return row;
 }
 
-export function tableHead(_scope: RequestScope, metadata: Record<string, unknown>): ListHead {
-  return { apiVersion: META_API_VERSION, kind: 'Table', metadata, extra: { columnDefinitions: COLUMNS } };
+/** One Table row (cells from the printer columns, object per includeObject). */
+export function tableRowOf(hub: ReportObject, scope: RequestScope, includeObject: IncludeObjectPolicy, now: Date): TableRow {
+  return withAges(tableRow(hub, tableOptions(scope, includeObject)), now);
 }
 
-export function tableOf(items: readonly ReportObject[], scope: RequestScope, includeObject: IncludeObjectPolicy, now: Date,
-  metadata: Record<string, unknown>): Record<string, unknown> {
-  return { apiVersion: META_API_VERSION, kind: 'Table', metadata, columnDefinitions: COLUMNS, rows: items.map((h) => tableRowOf(h, scope, includeObject, now)) };
+/** The envelope of a streamed Table list: everything but `rows`. */
+export function tableHead(metadata: Record<string, unknown>): ListHead {
+  return { apiVersion: META_V1, kind: 'Table', metadata, extra: { columnDefinitions: tableColumns() } };
+}
+
+/** A whole Table (a single object's GET). */
+export function tableOf(items: readonly ReportObject[], scope: RequestScope, includeObject: IncludeObjectPolicy, metadata: ListMeta, now: Date): Table {
+  const t = toTable(items, metadata, tableOptions(scope, includeObject));
+  t.rows.forEach((r) => withAges(r, now));
+  return t;
+}
+
+/** The object of a watch event for `as=Table` watches: a one-row Table, headers on the first event only. */
+export function tableEvent(type: string, hub: ReportObject, first: boolean, scope: RequestScope, includeObject: IncludeObjectPolicy, now: Date): Table {
+  const t = tableWatchObject(type, hub, first, tableOptions(scope, includeObject));
+  t.rows.forEach((r) => withAges(r, now));
+  return t;
 }
 
 // ---- Patch (temporary until the protocol helper's patch/ lands) ----

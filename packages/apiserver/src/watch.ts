@@ -14,7 +14,7 @@ import { watchOptionsOf } from './list-options.ts';
 import { parseIncludeObject, parseNonNegativeInt, type IncludeObjectPolicy } from './query.ts';
 import { apiVersionOf, refOf, type RequestScope } from './scope.ts';
 import { toStatus } from './status.ts';
-import { tableOf, toPartial, toWire } from './render.ts';
+import { tableEvent, toPartial, toWire } from './render.ts';
 import type { HandlerContext } from './context.ts';
 
 export const WATCH_CONTENT_TYPE = 'application/json;stream=watch';
@@ -25,24 +25,17 @@ export function defaultWatchTimeoutSeconds(random: () => number = Math.random): 
 }
 
 /** Renders one store event as the object the client asked for. */
-export function eventObject(ev: WatchEvent, scope: RequestScope, rep: Representation, includeObject: IncludeObjectPolicy,
-  now: Date, first: boolean): unknown {
+export function eventObject(ev: WatchEvent, scope: RequestScope, rep: Representation, includeObject: IncludeObjectPolicy, first: boolean, now: Date): unknown {
   const hub: ReportObject = ev.object;
-  if (ev.type === 'BOOKMARK') {
-    if (rep.kind === 'metadata') return toPartial(hub, true);
-    return { apiVersion: apiVersionOf(scope), kind: scope.resource.kind, metadata: hub.metadata };
-  }
   switch (rep.kind) {
-    case 'table': {
-      const table = tableOf([hub], scope, includeObject, now, { resourceVersion: hub.metadata.resourceVersion ?? '' }) as Record<string, unknown>;
-      // Like kube: column definitions once, on the first event; kubectl keeps the header it printed.
-      if (!first) table['columnDefinitions'] = [];
-      return table;
-    }
+    case 'table':
+      return tableEvent(ev.type, hub, first, scope, includeObject, now);
     case 'metadata':
     case 'metadata-list':
-      return toPartial(hub, true);
+      return toPartial(hub);
     default:
+      // A BOOKMARK carries only metadata (resourceVersion, annotations) under the item's type meta.
+      if (ev.type === 'BOOKMARK') return { apiVersion: apiVersionOf(scope), kind: scope.resource.kind, metadata: hub.metadata };
       return toWire(hub, scope.version);
   }
 }
@@ -86,7 +79,7 @@ export async function handleWatch(ctx: HandlerContext): Promise<unknown> {
     let first = true;
     for await (const ev of w.events) {
       if (res.destroyed || res.writableEnded) break;
-      const pending = writeLine(res, ev.type, eventObject(ev, scope, rep, includeObject, ctx.clock(), first));
+      const pending = writeLine(res, ev.type, eventObject(ev, scope, rep, includeObject, first, ctx.clock()));
       first = false;
       if (pending) await pending;
     }

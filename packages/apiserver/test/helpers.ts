@@ -10,9 +10,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { maxBodyBytes?: number; store?: ReportStore } = {}): Promise<TestServer> {
+export async function startServer(opts: { maxBodyBytes?: number; store?: ReportStore; clock?: () => Date } = {}): Promise<TestServer> {
   const store = opts.store ?? await openStore('sqlite::memory:', {});
-  const app = buildApiServer({ store, ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}) });
+  const app = buildApiServer({ store, ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.ready();
   return { app, store, close: async () => { await app.close(); await store.close(); } };
 }

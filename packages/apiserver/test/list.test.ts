@@ -116,3 +116,19 @@ test('YAML lists', async () => {
   const res = await s.app.inject({ url: POLR, headers: { accept: 'application/yaml' } });
   assert.match(res.body, /^kind: PolicyReportList$/m);
 });
+
+test('Table Age cells are ages computed with the server clock, as kube renders date columns', async () => {
+  const g = await startServer({ clock: () => new Date(Date.now() + 90 * 60 * 1000) });
+  try {
+    await create(g.app, report('aged'));
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+    for (const url of [POLR, `${POLR}/aged`]) {
+      const t = json((await g.app.inject({ url, headers: { accept } })).body);
+      const cols = (t['columnDefinitions'] as Array<{ name: string }>).map((c) => c.name);
+      const row = (t['rows'] as Array<{ cells: unknown[] }>)[0]!;
+      assert.match(String(row.cells[cols.indexOf('Age')]), /^(89|90|91)m$/, url);
+    }
+  } finally {
+    await g.close();
+  }
+});
