@@ -6,13 +6,16 @@
  * needs no client-side schema). The object schemas come from the model (`schemaOf` dependency).
  */
 import { createHash } from 'node:crypto';
-import { RESOURCE_TYPES, type ResourceType } from '@docket/model';
+import { RESOURCE_TYPES, openApiSchema, type ResourceType } from '@docket/model';
 import { META, metaSchemas, ref } from './openapi-meta.ts';
 import { servedGroups } from './discovery.ts';
 import { KUBE_MINOR } from './version.ts';
 
 /** The structural openAPIV3Schema of one resource version (model's `openApiSchema`). */
-export type SchemaOf = (resource: ResourceType, version: string) => Record<string, unknown>;
+export type SchemaOf = (resource: ResourceType, version: string) => object;
+
+/** The model's schemas: what the CRDs in deploy/ declare. */
+export const modelSchemaOf: SchemaOf = (resource, version) => openApiSchema(resource, version);
 
 /** `io.wgpolicyk8s.v1alpha2.PolicyReport`: kube names definitions by reversed group, version, kind. */
 export function definitionName(group: string, version: string, kind: string): string {
@@ -76,7 +79,7 @@ function operations(r: ResourceType): Array<{ path: string; params: Param[]; ops
 function opId(method: string, action: string, r: ResourceType, version: string, allNs: boolean): string {
   const gv = `${r.group.split('.')[0]}${version[0]!.toUpperCase()}${version.slice(1)}`;
   const verb = { get: action === 'list' ? 'list' : 'read', post: 'create', put: 'replace', patch: 'patch', delete: action === 'deletecollection' ? 'deleteCollection' : 'delete' }[method] ?? method;
-  return `${verb}${gv[0]!.toUpperCase()}${gv.slice(1)}${r.namespaced && !allNs ? 'Namespaced' : ''}${action === 'deletecollection' || action === 'list' ? r.kind : r.kind}${allNs ? 'ForAllNamespaces' : ''}`;
+  return `${verb}${gv[0]!.toUpperCase()}${gv.slice(1)}${r.namespaced && !allNs ? 'Namespaced' : ''}${r.kind}${allNs ? 'ForAllNamespaces' : ''}`;
 }
 
 /** Adds the envelope fields kube publishes for a CRD schema: metadata as ObjectMeta, the GVK extension. */
@@ -105,7 +108,7 @@ function listSchema(r: ResourceType, version: string): Json {
 const JSON_TYPES = ['application/json', 'application/yaml'];
 
 /** The OpenAPI v3 document of one group-version, or undefined when it is not served. */
-export function buildOpenApiV3(group: string, version: string, schemaOf: SchemaOf, resources: readonly ResourceType[] = RESOURCE_TYPES): Json | undefined {
+export function buildOpenApiV3(group: string, version: string, schemaOf: SchemaOf = modelSchemaOf, resources: readonly ResourceType[] = RESOURCE_TYPES): Json | undefined {
   const rs = resources.filter((r) => r.group === group && r.versions.includes(version));
   if (rs.length === 0) return undefined;
   const schemas: Json = metaSchemas();
@@ -173,7 +176,7 @@ function toV2(node: unknown): unknown {
 }
 
 /** The swagger 2.0 document for every served group-version together. */
-export function buildOpenApiV2(schemaOf: SchemaOf, resources: readonly ResourceType[] = RESOURCE_TYPES): Json {
+export function buildOpenApiV2(schemaOf: SchemaOf = modelSchemaOf, resources: readonly ResourceType[] = RESOURCE_TYPES): Json {
   const definitions: Json = {};
   const paths: Json = {};
   for (const g of servedGroups(resources)) {
@@ -208,7 +211,7 @@ function v2Param(p: Json): Json {
 }
 
 /** Every served group-version's v3 document, keyed `group/version`; build once and serve many times. */
-export function buildOpenApiV3All(schemaOf: SchemaOf, resources: readonly ResourceType[] = RESOURCE_TYPES): Map<string, Json> {
+export function buildOpenApiV3All(schemaOf: SchemaOf = modelSchemaOf, resources: readonly ResourceType[] = RESOURCE_TYPES): Map<string, Json> {
   const docs = new Map<string, Json>();
   for (const g of servedGroups(resources)) for (const { groupVersion, version } of g.versions) docs.set(groupVersion, buildOpenApiV3(g.name, version, schemaOf, resources)!);
   return docs;
