@@ -5,6 +5,8 @@ export { request, joinUrl, basicAuth, USER_AGENT, type HttpRequest, type HttpRes
 export * from './text.ts';
 export { createTlsFetch, fetchFor, withTls, type TlsOptions } from './tls-fetch.ts';
 export * from './registry.ts';
+export { applySecretValues } from './secrets.ts';
+export { expandChannels } from './channels.ts';
 export { slackTarget, slackConfigSchema, type SlackConfig } from './slack/index.ts';
 export { formatSlack, SLACK_LIMITS } from './slack/format.ts';
 export { webhookTarget, webhookConfigSchema, type WebhookConfig } from './webhook/index.ts';

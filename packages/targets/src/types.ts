@@ -74,6 +74,11 @@ export interface Target {
 export interface TargetDefinition<C = unknown> {
   type: string;
   aliases?: readonly string[];
+  /**
+   * True when the target acts on `fixed` notifications (Alertmanager resolves the alert). Other
+   * targets render them as "Fixed" messages; the dispatcher decides whether to send them at all.
+   */
+  resolvesFixed?: boolean;
   configSchema: ZodType<C>;
   create(config: C, deps: TargetDeps): Target;
 }

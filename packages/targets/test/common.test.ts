@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   findTarget, isSecretSchema, parseGoDuration, redactConfig, slackTarget, targetRegistry, truncate, webhookTarget,
-  elasticsearchTarget, s3Target, jiraTarget,
+  elasticsearchTarget, s3Target, jiraTarget, applySecretValues, expandChannels,
 } from '../src/index.ts';
 
 describe('truncate', () => {
@@ -91,5 +91,44 @@ describe('registry', () => {
       const test = readFileSync(new URL(`./${t}.test.ts`, import.meta.url), 'utf8');
       assert.match(test, new RegExp(`runTargetContract\\(${t}Target,`), `${t}.test.ts must run the contract`);
     }
+  });
+});
+
+describe('applySecretValues', () => {
+  it('secret keys override the file, aliases and booleans are mapped, foreign keys ignored', () => {
+    const es = applySecretValues(elasticsearchTarget, { host: 'http://old', index: 'i' }, { host: 'https://es:9200', apiKey: 'k', typelessApi: 'false', webhook: 'ignored', accessKeyId: 'x' });
+    assert.deepEqual(es, { host: 'https://es:9200', index: 'i', apiKey: 'k', typelessApi: false });
+    const jira = applySecretValues(jiraTarget, { host: 'https://j', projectKey: 'P' }, { username: 'u', token: 't' });
+    assert.equal(jira.apiToken, 't');
+    assert.equal(jira.username, 'u');
+    const webhook = applySecretValues(webhookTarget, {}, { webhook: 'https://hook', token: 'Bearer z' });
+    assert.deepEqual(webhook, { webhook: 'https://hook', token: 'Bearer z' });
+  });
+  it('still validates the merged config', () => {
+    assert.throws(() => applySecretValues(slackTarget, {}, { channel: '#c' }), /webhook/);
+  });
+  it('only Alertmanager resolves fixed results', () => {
+    assert.deepEqual(Object.values(targetRegistry).filter((d) => d.resolvesFixed).map((d) => d.type), ['alertmanager']);
+  });
+});
+
+describe('expandChannels', () => {
+  it('root plus one target per channel, inheriting and merging', () => {
+    const root = slackTarget.configSchema.parse({
+      name: 'Slack', webhook: 'https://root', minimumSeverity: 'high', filter: { namespaces: { include: ['a'] } },
+      headers: { x: '1', y: '1' }, customFields: { cluster: 'prod' },
+      channels: [
+        { channel: '#team-b', filter: { namespaces: { include: ['b'] } }, headers: { y: '2' } },
+        { name: 'other', webhook: 'https://other', minimumSeverity: 'low', customFields: { team: 'c' } },
+      ],
+    });
+    assert.deepEqual(expandChannels(slackTarget, root), [
+      { name: 'Slack', webhook: 'https://root', minimumSeverity: 'high', filter: { namespaces: { include: ['a'] } }, headers: { x: '1', y: '1' }, customFields: { cluster: 'prod' } },
+      { name: 'Slack Channel 1', webhook: 'https://root', channel: '#team-b', minimumSeverity: 'high', filter: { namespaces: { include: ['b'] } }, headers: { x: '1', y: '2' }, customFields: { cluster: 'prod' } },
+      { name: 'other', webhook: 'https://other', minimumSeverity: 'low', filter: { namespaces: { include: ['a'] } }, headers: { x: '1', y: '1' }, customFields: { cluster: 'prod', team: 'c' } },
+    ]);
+  });
+  it('unnamed root is named after the type', () => {
+    assert.deepEqual(expandChannels(webhookTarget, webhookTarget.configSchema.parse({ webhook: 'http://x', channels: [{}] })).map((c) => c.name), ['webhook', 'webhook Channel 1']);
   });
 });

@@ -24,6 +24,7 @@ export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
 export const alertmanagerTarget = defineTarget<AlertmanagerConfig>({
   type: 'alertmanager',
   aliases: ['alertManager'],
+  resolvesFixed: true,
   configSchema: alertmanagerConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);
