@@ -1,0 +1,13 @@
+export * from './types.ts';
+export * from './registry.ts';
+export { stableResultId, reportKeyId } from './shared/ids.ts';
+export { toTimestamp, parseRfc3339, timestampOf, timestampFromMillis, compareTimestamps, formatTimestamp } from './shared/time.ts';
+export { mergeRepeated } from './shared/merge.ts';
+export { backoffSchema, backoffDelay, DEFAULT_BACKOFF, type BackoffConfig } from './shared/backoff.ts';
+export { tlsSchema, defaultProtoDir, loadProtos, type TlsConfig } from './shared/grpc.ts';
+export { parseJsonDocuments, readInput } from './shared/json-input.ts';
+export * from './hubble/index.ts';
+export * from './kubearmor/index.ts';
+export * from './falco/index.ts';
+export * from './trivy/index.ts';
+export * from './kube-bench/index.ts';
