@@ -17,9 +17,15 @@ const GEN = '/work/shared/tools/gen-reports.mjs';
 
 function generate(n: number): ReportObject[] {
   const out = execFileSync(process.execPath, [GEN, String(n)], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  return out.trim().split('\n').map((line) => {
+  // The generator's names repeat at this size (its PRNG cycles); a second create would rightly be
+  // AlreadyExists, so repeated names get the line number appended.
+  const seen = new Set<string>();
+  return out.trim().split('\n').map((line, i) => {
     const r = JSON.parse(line) as ReportObject;
-    return { ...r, apiVersion: 'wgpolicyk8s.io/v1beta1' };
+    let name = r.metadata.name!;
+    if (seen.has(`${r.metadata.namespace}/${name}`)) name = `${name}-${i}`;
+    seen.add(`${r.metadata.namespace}/${name}`);
+    return { ...r, apiVersion: 'wgpolicyk8s.io/v1beta1', metadata: { ...r.metadata, name } };
   });
 }
 
@@ -51,9 +57,9 @@ async function measure(store: ReportStore, reports: ReportObject[], concurrency:
 async function main(): Promise<void> {
   const [server, nArg, kArg] = process.argv.slice(2);
   if (!server) throw new Error('usage: pg-throughput.ts POSTGRES_URL [N] [CONCURRENCY]');
-  const n = Number(nArg ?? 20000);
   const k = Number(kArg ?? 16);
-  const reports = generate(n);
+  const reports = generate(Number(nArg ?? 20000));
+  const n = reports.length;
   const results = reports.reduce((s, r) => s + (r.results?.length ?? 0), 0);
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();

@@ -94,25 +94,24 @@ async function readPage(q: Queryable, deps: ReadDeps, ref: CollectionRef, opts: 
 
 export async function listObjects(deps: ReadDeps, ref: CollectionRef, opts: ListOptions = {}): Promise<ListResult> {
   const limit = opts.limit && opts.limit > 0 ? opts.limit : undefined;
-  let at: number | undefined;
-  let after: [string, string] | undefined;
-  if (opts.continue) {
-    const pos = decodeContinue(opts.continue);
-    at = pos.rv;
-    after = [pos.ns, pos.name];
-    if (at < (await compactedRv(deps.pool, deps.clusterId))) throw continueExpired();
-  } else if (opts.resourceVersionMatch === 'Exact') {
-    at = parseResourceVersion(opts.resourceVersion) ?? 0;
-    const compacted = await compactedRv(deps.pool, deps.clusterId);
-    if (at < compacted) throw tooOldResourceVersion(at, compacted);
-  } else {
-    parseResourceVersion(opts.resourceVersion);
-  }
+  const pos = opts.continue ? decodeContinue(opts.continue) : undefined;
+  const exact = !pos && opts.resourceVersionMatch === 'Exact' ? parseResourceVersion(opts.resourceVersion) || undefined : undefined;
+  if (!pos && exact === undefined) parseResourceVersion(opts.resourceVersion);
   const client = await deps.pool.connect();
   try {
-    // One snapshot for the counter and every batch of the page.
+    // One snapshot for the compaction check, the counter and every batch of the page: a
+    // compaction committing meanwhile cannot remove history rows this snapshot still sees.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const snapshot = at ?? (await currentRv(client));
+    let at = pos?.rv ?? exact;
+    if (at !== undefined) {
+      const compacted = await compactedRv(client, deps.clusterId);
+      if (at < compacted) throw pos ? continueExpired() : tooOldResourceVersion(at, compacted);
+    }
+    const head = await currentRv(client);
+    // A version at or past the head is the head: read current rows, not the history union.
+    const snapshot = at === undefined ? head : Math.min(at, head);
+    if (at !== undefined && at >= head) at = undefined;
+    const after: [string, string] | undefined = pos ? [pos.ns, pos.name] : undefined;
     const page = await readPage(client, deps, ref, opts, at, after, limit);
     await client.query('COMMIT');
     const result: ListResult = { items: page.items, resourceVersion: String(snapshot) };
