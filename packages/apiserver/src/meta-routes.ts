@@ -51,6 +51,12 @@ export function registerDiscoveryRoutes(app: FastifyInstance): void {
   app.get('/version', async (_req, reply) => sendDocument(reply, 200, versionInfo()));
   app.get('/api', async (req, reply) => discovery(req, reply, true));
   app.get('/api/v1', async (_req, reply) => sendDocument(reply, 200, coreResourceList()));
+  // Docket accepts reports in any namespace, so every namespace exists as far as it knows. kubectl
+  // asks for the namespace after a namespaced 404 and, if that is a 404 too, reports the
+  // namespace instead of the missing object; answering Active keeps the object's error visible.
+  app.get<{ Params: { name: string } }>('/api/v1/namespaces/:name', async (req, reply) => sendDocument(reply, 200, {
+    apiVersion: 'v1', kind: 'Namespace', metadata: { name: req.params.name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' },
+  }));
   app.get('/apis', async (req, reply) => discovery(req, reply, false));
   app.get<{ Params: { group: string } }>('/apis/:group', async (req, reply) => {
     const doc = apiGroup(req.params.group);

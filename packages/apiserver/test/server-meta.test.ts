@@ -94,3 +94,10 @@ test('/openapi/v2 in protobuf is a minimal well-formed Document (kubectl validat
   assert.equal(b[5], 0x12);
   assert.equal(b[6], b.length - 7);
 });
+
+test('every namespace reads as Active (reports may be written to any namespace)', async () => {
+  const ns = json((await s.app.inject({ url: '/api/v1/namespaces/team-a' })).body);
+  assert.equal(ns['kind'], 'Namespace');
+  assert.equal((ns['metadata'] as Record<string, unknown>)['name'], 'team-a');
+  assert.deepEqual(ns['status'], { phase: 'Active' });
+});
