@@ -26,7 +26,6 @@ function assertWithinLimits(payload: Record<string, unknown>): DiscordEmbed[] {
 describe('discord format', () => {
   it('one embed per result, coloured by severity, mentions disabled', () => {
     assert.deepEqual(formatDiscord([notification()], NOW, { cluster: 'prod' }), {
-      content: '',
       allowed_mentions: { parse: [] },
       embeds: [{
         title: 'require-labels',

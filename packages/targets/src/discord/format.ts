@@ -61,5 +61,5 @@ export function formatDiscord(batch: readonly Notification[], nowMs: number, cus
   const shown = batch.slice(0, DISCORD_LIMITS.embeds);
   const budget = Math.floor(DISCORD_LIMITS.total / Math.max(1, shown.length));
   const embeds = shown.map((n) => fitEmbed(toEmbed(n, nowMs, customFields), budget));
-  return { content: '', embeds, allowed_mentions: { parse: [] } };
+  return { embeds, allowed_mentions: { parse: [] } };
 }
