@@ -11,7 +11,7 @@ import { RESOURCE_TYPES } from '@docket/model';
 import { startDocket, type DocketServer } from '../support/docket.ts';
 import { createRng, mutate, type FuzzRequest } from './fuzz-mutations.ts';
 
-const REQUESTS = 2500;
+const REQUESTS = 2000;
 const CONCURRENCY = 8;
 const SEED = 20251122;
 

@@ -5,7 +5,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runDocket, startDocket, type DocketServer } from '../../../test/support/docket.ts';
+import { runDocket, startDocket, type DocketServer, type RunResult } from '../../../test/support/docket.ts';
+import { runCli } from '../src/program.ts';
+
+/** Runs `docket ARGS` in-process (cheaper than a process per call); output is captured line by line. */
+async function docket(args: string[]): Promise<Pick<RunResult, 'code' | 'stdout' | 'stderr'>> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    version: '0.1.0', fetch: globalThis.fetch, readStdin: async () => '', cwd: process.cwd(), defaultServer: 'http://127.0.0.1:8080',
+    out: (l) => (stdout += `${l}\n`), err: (l) => (stderr += `${l}\n`), logStream: { write: () => true }, onServing: () => undefined,
+  });
+  return { code, stdout, stderr };
+}
 
 const WG = 'wgpolicyk8s.io/v1alpha2';
 const OR = 'openreports.io/v1alpha1';
@@ -57,7 +69,7 @@ describe('docket import', () => {
       JSON.stringify(list),
     ].join('\n---\n'));
 
-    const first = await runDocket(importArgs(file, '--namespace', 'team-b'));
+    const first = await docket(importArgs(file, '--namespace', 'team-b'));
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual(first.stdout.trim().split('\n'), [
       'policyreport.wgpolicyk8s.io/polr-1 created',
@@ -74,13 +86,13 @@ describe('docket import', () => {
     const before = await get(`/apis/${WG}/namespaces/team-b/policyreports/polr-1`);
     assert.equal(before.body.results[0].result, 'fail');
 
-    const again = await runDocket(importArgs(file, '--namespace', 'team-b'));
+    const again = await docket(importArgs(file, '--namespace', 'team-b'));
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /4 objects: 0 created, 0 configured, 4 unchanged, 0 failed/);
     assert.equal((await get(`/apis/${WG}/namespaces/team-b/policyreports/polr-1`)).body.metadata.resourceVersion, before.body.metadata.resourceVersion);
 
     writeFileSync(file, polrYaml('polr-1', 'pass', 'team-b'));
-    const changed = await runDocket(importArgs(file, '-n', 'team-b'));
+    const changed = await docket(importArgs(file, '-n', 'team-b'));
     assert.equal(changed.code, 0, changed.stderr);
     assert.deepEqual(changed.stdout.trim().split('\n'), ['policyreport.wgpolicyk8s.io/polr-1 configured', '1 objects: 0 created, 1 configured, 0 unchanged, 0 failed']);
     const after = await get(`/apis/${WG}/namespaces/team-b/policyreports/polr-1`);
@@ -97,7 +109,7 @@ describe('docket import', () => {
     writeFileSync(join(root, 'nested', 'b.yml'), polrYaml('dir-b', 'warn', 'dirs'));
     writeFileSync(join(root, 'nested', 'deeper', 'c.json'), JSON.stringify({ apiVersion: OR, kind: 'ClusterReport', metadata: { name: 'dir-c' }, results: [] }));
     writeFileSync(join(root, 'nested', 'notes.txt'), 'kind: PolicyReport\nthis is not imported');
-    const r = await runDocket(importArgs(root));
+    const r = await docket(importArgs(root));
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), [
       'policyreport.wgpolicyk8s.io/dir-a created',
@@ -118,7 +130,7 @@ describe('docket import', () => {
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}',
       'key: [unclosed',
     ].join('\n---\n'));
-    const r = await runDocket(importArgs(file));
+    const r = await docket(importArgs(file));
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), [
       'policyreport.wgpolicyk8s.io/ok-1 created',
@@ -146,7 +158,7 @@ describe('docket import', () => {
   it('fails cleanly when the server is unreachable', async () => {
     const file = join(dir, 'one.yaml');
     writeFileSync(file, polrYaml('x', 'pass'));
-    const r = await runDocket(['import', '--server', 'http://127.0.0.1:2', file]);
+    const r = await docket(['import', '--server', 'http://127.0.0.1:2', file]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot reach the Docket API at http:\/\/127\.0\.0\.1:2: ECONNREFUSED/);
   });
