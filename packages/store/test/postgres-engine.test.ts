@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { resultId } from '@docket/core';
-import { AlreadyExistsError, ConflictError } from '@docket/model';
+import { AlreadyExistsError, BadRequestError, ConflictError } from '@docket/model';
 import type { ReportObject } from '@docket/model';
 import { openStore } from '@docket/store';
 import type { ReportStore } from '@docket/store';
@@ -84,6 +84,21 @@ describe('postgres store: engine', () => {
     assert.deepEqual(byLabel.items.map((i) => i.metadata.name), ['quoted']);
     const byField = await store.list(ref, { fields: [{ field: 'metadata.name', op: '=', value: hostile }] });
     assert.deepEqual(byField.items, []);
+  });
+
+  it('a write the database rejects fails alone; the writes batched with it commit', async () => {
+    // jsonb cannot hold U+0000, so this create aborts its group-commit transaction.
+    const bad = report('nul', [{ policy: 'p', message: 'a\u0000b' }]);
+    const writes = await Promise.allSettled([
+      ...['g1', 'g2', 'g3'].map((n) => store.create(key(n), report(n, [{ policy: 'p' }]))),
+      store.create(key('nul'), bad),
+      ...['g4', 'g5'].map((n) => store.create(key(n), report(n, [{ policy: 'p' }]))),
+    ]);
+    assert.deepEqual(writes.map((w) => w.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    assert.ok((writes[3] as PromiseRejectedResult).reason instanceof BadRequestError);
+    const names = (await store.list(ref, { fields: [{ field: 'scope.kind', op: '=', value: 'Pod' }] })).items.map((i) => i.metadata.name);
+    for (const n of ['g1', 'g2', 'g3', 'g4', 'g5']) assert.ok(names.includes(n), n);
+    assert.ok(!names.includes('nul'));
   });
 
   it('racing writers: one create wins, one update per resourceVersion wins', async () => {

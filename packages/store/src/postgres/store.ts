@@ -4,7 +4,7 @@
  * writes made through any of them (see feed.ts).
  */
 import pg from 'pg';
-import { UnavailableError, isDocketError } from '@docket/model';
+import { BadRequestError, UnavailableError, isDocketError } from '@docket/model';
 import { resolveStoreOptions } from '../shared/options.ts';
 import { createWatchHub } from '../shared/watch-hub.ts';
 import type { ReportStore, StoreOptions } from '../types.ts';
@@ -37,7 +37,11 @@ async function guard<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (e) {
-    if (!isDocketError(e) && isUnavailable(e)) throw new UnavailableError(`database unavailable: ${(e as Error).message}`);
+    if (isDocketError(e)) throw e;
+    if (isUnavailable(e)) throw new UnavailableError(`database unavailable: ${(e as Error).message}`);
+    // jsonb and text cannot hold U+0000 (etcd can): refuse the document instead of failing with a 500.
+    const code = (e as { code?: unknown })?.code;
+    if (code === '22P05' || code === '22021') throw new BadRequestError(`the object cannot be stored: ${(e as Error).message}`);
     throw e;
   }
 }
