@@ -116,7 +116,7 @@ export async function takeEvents(w: Watch, n: number, ms = 5000): Promise<WatchE
   while (out.length < n) {
     const ev = await nextEvent(w, Math.max(0, deadline - Date.now()));
     if (ev === 'timeout' || ev === 'end') {
-      throw new Error(`watch ${ev === 'end' ? 'ended' : 'timed out'} after ${out.length}/${n} events: ${JSON.stringify(out.map(describe))}`);
+      throw new Error(`watch ${ev === 'end' ? 'ended' : 'timed out'} after ${out.length}/${n} events, last: ${JSON.stringify(out.slice(-10).map(describe))}`);
     }
     out.push(ev);
   }

@@ -192,3 +192,18 @@ export function watchContract(make: ContractStoreFactory): void {
     }));
   });
 }
+
+/** Initial state larger than the buffer: a reader that keeps reading is never evicted. */
+export function watchBackpressureContract(make: ContractStoreFactory): void {
+  describe('watch backpressure', () => {
+    it('an initial state larger than watchBufferSize reaches a reading watcher in full', () => withStore(make, { watchBufferSize: 40 }, async (s) => {
+      await Promise.all(Array.from({ length: 300 }, (_, i) => createReport(s, `ns-${i % 3}`, `r${i}`, { seed: i, results: makeResults(i, 1) })));
+      const w = await s.watch(POLR, { resourceVersion: '0', sendInitialEvents: true });
+      try {
+        const evs = await takeEvents(w, 301, 15_000);
+        assert.equal(evs.filter((e) => e.type === 'ADDED').length, 300);
+        assert.equal(evs[300]!.type, 'BOOKMARK');
+      } finally { w.stop(); }
+    }));
+  });
+}

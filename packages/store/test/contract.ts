@@ -8,7 +8,7 @@ import { crudContract } from './contract-crud.ts';
 import { durabilityContract } from './contract-durability.ts';
 import type { ContractStoreFactory } from './contract-fixtures.ts';
 import { listContract } from './contract-list.ts';
-import { watchContract } from './contract-watch.ts';
+import { watchBackpressureContract, watchContract } from './contract-watch.ts';
 
 export type { ContractStoreFactory } from './contract-fixtures.ts';
 
@@ -17,6 +17,7 @@ export function runStoreContract(name: string, makeStore: ContractStoreFactory):
     crudContract(makeStore);
     listContract(makeStore);
     watchContract(makeStore);
+    watchBackpressureContract(makeStore);
     durabilityContract(makeStore);
   });
 }

@@ -12,6 +12,7 @@ export class EventQueue {
   private endedFlag = false;
   evicted = false;
   private onEnd: (() => void) | undefined;
+  private roomWaiters: (() => void)[] = [];
 
   constructor(private readonly capacity: number) {}
 
@@ -39,7 +40,26 @@ export class EventQueue {
     this.items = [];
     this.head = 0;
     this.signal();
+    this.wakeProducers();
     this.onEnd?.();
+  }
+
+  /**
+   * Resolves once at most `max` events are buffered (or the stream ended). Producers of bulk
+   * events (initial state, replay) wait on this so a large initial list does not evict a watcher
+   * that is reading as fast as it can.
+   */
+  async waitForRoom(max: number): Promise<void> {
+    while (!this.endedFlag && this.length > max) {
+      await new Promise<void>((resolve) => { this.roomWaiters.push(resolve); });
+    }
+  }
+
+  private wakeProducers(): void {
+    if (this.roomWaiters.length === 0) return;
+    const ws = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const w of ws) w();
   }
 
   private signal(): void {
@@ -53,6 +73,7 @@ export class EventQueue {
       for (;;) {
         if (this.head < this.items.length) {
           const ev = this.items[this.head++]!;
+          this.wakeProducers();
           if (this.head > 1024 && this.head * 2 > this.items.length) {
             this.items = this.items.slice(this.head);
             this.head = 0;

@@ -96,8 +96,12 @@ interface Watcher {
 
 export function createWatchHub(source: WatchSource, options: WatchHubOptions): WatchHub {
   const watchers = new Set<Watcher>();
-  const pageSize = options.pageSize ?? 500;
+  // A bulk page must fit in a watcher's buffer next to what is already queued.
+  const pageSize = Math.max(1, Math.min(options.pageSize ?? 500, Math.floor(options.bufferSize / 2)));
   let lastPublished = 0;
+
+  /** Bulk producers pause until a page fits, so only a reader that stops reading gets evicted. */
+  const roomFor = (_w: Watcher): number => Math.max(0, options.bufferSize - pageSize - 1);
 
   function deliver(w: Watcher, e: ChangeEvent): void {
     if (e.rv <= w.rv) return;
@@ -106,9 +110,13 @@ export function createWatchHub(source: WatchSource, options: WatchHubOptions): W
     if (ev) w.queue.push(ev);
   }
 
-  function goLive(w: Watcher): void {
-    for (const e of w.pending) deliver(w, e);
-    w.pending = [];
+  /** Flushes what was published meanwhile, a page at a time, then switches to direct delivery. */
+  async function goLive(w: Watcher): Promise<void> {
+    while (w.pending.length > 0 && !w.queue.ended) {
+      const batch = w.pending.splice(0, pageSize);
+      for (const e of batch) deliver(w, e);
+      await w.queue.waitForRoom(roomFor(w));
+    }
     w.live = true;
   }
 
@@ -119,6 +127,7 @@ export function createWatchHub(source: WatchSource, options: WatchHubOptions): W
       if (batch.length === 0) break;
       for (const e of batch) deliver(w, e);
       after = batch[batch.length - 1]!.rv;
+      await w.queue.waitForRoom(roomFor(w));
     }
   }
 
@@ -130,6 +139,7 @@ export function createWatchHub(source: WatchSource, options: WatchHubOptions): W
       snapshot ??= Number(page.resourceVersion);
       for (const item of page.items) w.queue.push({ type: 'ADDED', object: item });
       cont = page.continue;
+      if (cont) await w.queue.waitForRoom(roomFor(w));
     } while (cont && !w.queue.ended);
     w.rv = Math.max(w.rv, snapshot ?? 0);
     if (w.opts.sendInitialEvents) {
@@ -174,7 +184,7 @@ export function createWatchHub(source: WatchSource, options: WatchHubOptions): W
         w.timer.unref();
       }
       const start = initial ? sendInitialState(w) : replay(w, requested!);
-      start.then(() => goLive(w), () => w.queue.end());
+      start.then(() => goLive(w)).catch(() => w.queue.end());
       const iterable = w.queue.iterate();
       return { events: iterable, stop: () => w.queue.end() };
     },
