@@ -12,7 +12,7 @@ export { formatSlack, SLACK_LIMITS } from './slack/format.ts';
 export { webhookTarget, webhookConfigSchema, type WebhookConfig } from './webhook/index.ts';
 export { formatWebhook, formatHeartbeat } from './webhook/format.ts';
 export { lokiTarget, lokiConfigSchema, type LokiConfig } from './loki/index.ts';
-export { formatLoki, lokiLabels, toLabelName } from './loki/format.ts';
+export { formatLoki, lokiLabels, lokiLine, toLabelName, LOKI_LIMITS } from './loki/format.ts';
 export { msteamsTarget, teamsConfigSchema, type TeamsConfig } from './msteams/index.ts';
 export { formatTeams, TEAMS_MAX_BYTES, TEAMS_MAX_FACTS } from './msteams/format.ts';
 export { discordTarget, discordConfigSchema, type DiscordConfig } from './discord/index.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { formatLoki, lokiTarget, toLabelName } from '../src/index.ts';
+import { formatLoki, LOKI_LIMITS, lokiLabels, lokiTarget, toLabelName } from '../src/index.ts';
 import { runTargetContract } from './support/contract.ts';
 import { ctx, NOW, notification, testDeps } from './support/fixtures.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
@@ -33,6 +33,25 @@ describe('loki format', () => {
         },
       ],
     });
+  });
+});
+
+describe('loki limits', () => {
+  it('at most 15 labels; leftovers go to the line as logfmt; long values are cut', () => {
+    const props = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${i}`, `v${i}`]));
+    const n = notification({ resultOverrides: { properties: { ...props, resultID: 'x' }, message: 'm', policy: 'p'.repeat(5000) } });
+    const { labels, rest } = lokiLabels(n, { cluster: 'prod' });
+    assert.equal(Object.keys(labels).length, LOKI_LIMITS.labels);
+    // 11 fixed labels + cluster + p0..p2 = 15.
+    assert.deepEqual([labels['cluster'], labels['p0'], labels['p2'], labels['p3'], labels['resultID']], ['prod', 'v0', 'v2', undefined, undefined]);
+    assert.deepEqual(rest.map(([k]) => k), ['p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9']);
+    assert.equal(labels['policy']!.length, LOKI_LIMITS.labelValueChars);
+    const [[, line]] = formatLoki([n], NOW, { cluster: 'prod' }).streams[0]!.values as [[string, string]];
+    assert.equal(line, '[HIGH] m p3="v3" p4="v4" p5="v5" p6="v6" p7="v7" p8="v8" p9="v9"');
+  });
+  it('cuts huge lines', () => {
+    const [[, line]] = formatLoki([notification({ resultOverrides: { message: 'x'.repeat(100_000) } })], NOW).streams[0]!.values as [[string, string]];
+    assert.equal(line.length, LOKI_LIMITS.lineChars);
   });
 });
 
