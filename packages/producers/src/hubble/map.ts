@@ -108,7 +108,9 @@ export function toHubbleResult(flow: unknown, config: HubbleMapConfig): MapOutco
     || (peerPod ? `${peerPod.namespace}/${peerPod.pod}` : '')
     || peerIp || peerReserved || 'unknown';
   const l4 = toL4(flow.l4);
-  const rule = l4.port !== undefined ? `${hostPort(peerName, l4.port)}/${l4.protocol}` : `${peerName}/${l4.protocol}`;
+  // The port is always the destination port: the peer's for egress, the subject's own for ingress.
+  const rule = l4.port === undefined ? `${peerName}/${l4.protocol}`
+    : egress ? `${hostPort(peerName, l4.port)}/${l4.protocol}` : `${peerName} → ${l4.port}/${l4.protocol}`;
 
   const denied = arr(egress ? flow.egress_denied_by : flow.ingress_denied_by).filter(isRecord);
   const policy = denied.length > 0 ? policyName(denied[0]!) : egress ? 'Egress Network Policy' : 'Ingress Network Policy';
@@ -116,7 +118,9 @@ export function toHubbleResult(flow: unknown, config: HubbleMapConfig): MapOutco
   const audit = verdict === 'AUDIT';
   const { key, id } = subjectKey(flow, subject);
   const resultId = stableResultId('hubble', id, policy, rule, verdict);
-  const what = `${egress ? 'egress' : 'ingress'} ${l4.protocol} ${egress ? 'to' : 'from'} ${rule.slice(0, rule.lastIndexOf('/'))}`;
+  const what = egress
+    ? `egress ${l4.protocol} to ${l4.port === undefined ? peerName : hostPort(peerName, l4.port)}`
+    : `ingress ${l4.protocol} from ${peerName}${l4.port === undefined ? '' : ` to port ${l4.port}`}`;
   const by = denied.length > 0 ? ` by policy ${policy}` : '';
   return {
     reportKey: key,
