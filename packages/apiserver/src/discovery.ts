@@ -3,9 +3,10 @@
  * aggregated (`apidiscovery.k8s.io/v2` and `v2beta1`), all derived from RESOURCE_TYPES so a new
  * kind or version appears everywhere at once. Pure builders plus a small fastify registration.
  *
- * Docket serves no core (`v1`) resources; `/api` still lists `v1` with an empty resource list
- * because clients (kubectl, client-go) treat the legacy group as always present and some fail or
- * retry on an `/api` that lists nothing. An empty list tells them "no core resources here".
+ * Docket serves no core (`v1`) resources, so `/api` lists no versions at all. Listing `v1` with an
+ * empty resource list looks friendlier but breaks kubectl: client-go reports "received empty
+ * response for: v1" and `kubectl api-resources` exits 1 (checked with kubectl 1.31). `/api/v1`
+ * still answers an empty list for clients that ask without looking.
  */
 import { createHash } from 'node:crypto';
 import { RESOURCE_TYPES, REPORT_GROUPS, type ResourceType } from '@docket/model';
@@ -34,10 +35,10 @@ export function servedGroups(resources: readonly ResourceType[] = RESOURCE_TYPES
   return out;
 }
 
-/** `GET /api`: the legacy group's versions. */
+/** `GET /api`: the legacy group's versions: none. */
 export function apiVersions(): object {
   return {
-    kind: 'APIVersions', versions: ['v1'],
+    kind: 'APIVersions', versions: [],
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }],
   };
 }
@@ -108,14 +109,14 @@ export function discoveryContentType(format: Exclude<DiscoveryFormat, 'legacy'>)
 }
 
 /**
- * The aggregated document for `/apis` (`legacy=false`) or `/api` (`legacy=true`: one group named
- * '' holding `v1` with no resources). v2 and v2beta1 have the same JSON shape.
+ * The aggregated document for `/apis` (`legacy=false`) or `/api` (`legacy=true`: no groups, for
+ * the reason given at the top). v2 and v2beta1 have the same JSON shape.
  */
 export function apiGroupDiscoveryList(format: Exclude<DiscoveryFormat, 'legacy'>, legacy = false,
   resources: readonly ResourceType[] = RESOURCE_TYPES): object {
   const apiVersion = `apidiscovery.k8s.io/${format}`;
   const items = legacy
-    ? [{ metadata: { creationTimestamp: null }, versions: [{ version: 'v1', resources: [], freshness: 'Current' }] }]
+    ? []
     : servedGroups(resources).map((g) => ({
       metadata: { name: g.name, creationTimestamp: null },
       versions: g.versions.map(({ version }) => ({

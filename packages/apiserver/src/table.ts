@@ -3,11 +3,13 @@
  * 'summary' projection (metadata, scope and summary are all a row needs).
  *
  * Columns are the CRDs' additionalPrinterColumns (model `printerColumns`) behind kube's implicit
- * first column `Name`. Like kube's CRD table convertor, a `date` cell carries the timestamp string
- * and kubectl turns it into an age on its side, so a cached table never shows a stale age; a value
- * the object lacks is `null` (kubectl prints `<none>`). Kind/Name have priority 1: `-o wide` only.
+ * first column `Name`; Kind/Name have priority 1 (`-o wide` only). kubectl prints cells verbatim
+ * (checked with kubectl 1.31: a timestamp shows up as a timestamp), so, like kube's CRD table
+ * convertor, `date` cells become ages ("3h", "2d4h") when a `now` is given; without one they keep
+ * the timestamp. A value the object lacks is `null` (kubectl prints `<none>`).
  */
 import { printerColumns, type PrinterColumn, type ObjectMeta, type ReportObject } from '@docket/model';
+import { humanDuration } from './age.ts';
 
 /** One `columnDefinitions` entry. */
 export interface TableColumnDefinition {
@@ -47,6 +49,8 @@ export interface TableOptions {
   toObject?: (obj: ReportObject) => Record<string, unknown>;
   /** Printer columns; default the CRDs' (model `printerColumns`). */
   columns?: readonly PrinterColumn[];
+  /** Render `date` cells as ages at this instant (what kubectl shows); omit to send timestamps. */
+  now?: Date;
 }
 
 export const META_V1 = 'meta.k8s.io/v1';
@@ -74,9 +78,10 @@ export function valueAtPath(obj: unknown, jsonPath: string): unknown {
   return cur;
 }
 
-function cellOf(value: unknown, type: PrinterColumn['type']): unknown {
+function cellOf(value: unknown, type: PrinterColumn['type'], now: Date | undefined): unknown {
   if (value === undefined || value === null) return null;
   if (type === 'integer') return typeof value === 'number' ? value : null;
+  if (type === 'date' && now && typeof value === 'string' && !Number.isNaN(Date.parse(value))) return humanDuration(now.getTime() - Date.parse(value));
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
 }
@@ -96,7 +101,7 @@ export function toPartialObjectMetadataList(items: readonly { metadata: ObjectMe
 /** One row: the name cell, one cell per printer column, and the object per includeObject. */
 export function tableRow(obj: ReportObject, opts: TableOptions = {}): TableRow {
   const columns = opts.columns ?? printerColumns;
-  const row: TableRow = { cells: [obj.metadata.name ?? '', ...columns.map((c) => cellOf(valueAtPath(obj, c.jsonPath), c.type))] };
+  const row: TableRow = { cells: [obj.metadata.name ?? '', ...columns.map((c) => cellOf(valueAtPath(obj, c.jsonPath), c.type, opts.now))] };
   const include = opts.includeObject ?? 'Metadata';
   if (include === 'Metadata') row.object = toPartialObjectMetadata(obj, opts.metaApiVersion);
   else if (include === 'Object') row.object = opts.toObject ? opts.toObject(obj) : (obj as unknown as Record<string, unknown>);
