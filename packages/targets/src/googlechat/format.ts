@@ -18,8 +18,11 @@ function build(n: Notification, customFields: Record<string, string>, budget: { 
   const props = extraFields(n, customFields).slice(0, MAX_PROPERTIES);
   const sections: Array<Record<string, unknown>> = [];
   if (r.message) sections.push({ widgets: [{ textParagraph: { text: escapeChat(truncate(r.message, budget.message)) } }] });
-  sections.push({ header: 'Details', widgets: resultFacts(n).filter(([k]) => k !== 'Policy').map(([k, v]) => decorated(k, v, budget.value)) });
+  const facts = resultFacts(n).filter(([k]) => k !== 'Policy');
+  if (facts.length) sections.push({ header: 'Details', widgets: facts.map(([k, v]) => decorated(k, v, budget.value)) });
   if (props.length) sections.push({ header: 'Properties', collapsible: true, uncollapsibleWidgetsCount: Math.min(3, props.length), widgets: props.map(([k, v]) => decorated(k, v, budget.value)) });
+  // A card needs at least one section with at least one widget.
+  if (sections.length === 0) sections.push({ widgets: [{ textParagraph: { text: escapeChat(truncate(r.policy, budget.message)) } }] });
   return {
     text: truncate(`${title}${r.message ? `: ${r.message}` : ''}`, 300),
     cardsV2: [{
