@@ -11,7 +11,7 @@
  */
 import { BadRequestError, ConflictError, type FieldCause, type ManagedFieldsEntry } from '@docket/model';
 import {
-  FieldSet, canonical, fieldSetOf, itemElement, listStrategy, pathString, removeAt, valueAt, type FieldPath, type Json,
+  FieldSet, fieldSetOf, itemElement, jsonEqual, listStrategy, pathString, removeAt, valueAt, type FieldPath, type Json,
 } from './field-set.ts';
 import { decodeManagedFields, encodeManagedFields, managedTime, sameManager, type Manager } from './managed-fields.ts';
 
@@ -108,7 +108,7 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
   for (const other of managers) {
     if (other === mine) continue;
     for (const p of other.fields) {
-      if (appliedSet.has(p) && canonical(valueAt(live, p)) !== canonical(valueAt(applied, p))) conflicts.push({ path: p, manager: other });
+      if (appliedSet.has(p) && !jsonEqual(valueAt(live, p), valueAt(applied, p))) conflicts.push({ path: p, manager: other });
     }
   }
   if (conflicts.length && !force) throw conflictError(conflicts);
@@ -126,8 +126,8 @@ export function serverSideApply(input: ApplyInput): ApplyResult {
 
   const liveWithout = { ...(live ?? {}), metadata: { ...liveMeta, managedFields: undefined } };
   const mergedWithout = { ...merged, metadata: { ...(merged.metadata as Json), managedFields: undefined } };
-  const sameSet = canonical([...previous].map((p) => p.join('\0')).sort()) === canonical([...appliedSet].map((p) => p.join('\0')).sort());
-  const changed = !live || canonical(liveWithout) !== canonical(mergedWithout) || !sameSet || conflicts.length > 0;
+  const sameSet = previous.size === appliedSet.size && previous.minus(appliedSet).size === 0;
+  const changed = !live || !jsonEqual(liveWithout, mergedWithout) || !sameSet || conflicts.length > 0;
   if (!changed) return { object: structuredClone(live), changed: false };
 
   const entry: Manager = { ...me, apiVersion, time: managedTime(now), fields: appliedSet };

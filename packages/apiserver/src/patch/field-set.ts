@@ -39,6 +39,24 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
+/** Structural equality of JSON values (object key order ignored); cheaper than comparing canonical strings. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    if (ka.length !== kb.length) return false;
+    for (const k of ka) if (!jsonEqual(a[k], b[k])) return false;
+    return true;
+  }
+  return false;
+}
+
 /** The path element that names `item` inside a list with strategy `s` (undefined for atomic lists). */
 export function itemElement(item: unknown, s: ListStrategy): PathElement | undefined {
   if (s.type === 'set') return `v:${canonical(item)}`;

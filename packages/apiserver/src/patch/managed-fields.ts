@@ -4,7 +4,7 @@
  * manager loses them. Server-side apply lives in apply.ts and shares these helpers.
  */
 import type { ManagedFieldsEntry } from '@docket/model';
-import { FieldSet, canonical, fieldSetOf, fromFieldsV1, toFieldsV1, valueAt, type Json } from './field-set.ts';
+import { FieldSet, fieldSetOf, fromFieldsV1, jsonEqual, toFieldsV1, valueAt, type Json } from './field-set.ts';
 
 /** kube's limit on a field manager name. */
 export const FIELD_MANAGER_MAX_LENGTH = 128;
@@ -59,7 +59,7 @@ export function managedTime(now: Date): string {
 
 /** Fields present in `after` whose value differs from `before` (or is new there). */
 export function changedFields(before: unknown, after: unknown): FieldSet {
-  return new FieldSet([...fieldSetOf(after)].filter((p) => before === undefined || canonical(valueAt(before, p)) !== canonical(valueAt(after, p))));
+  return new FieldSet([...fieldSetOf(after)].filter((p) => before === undefined || !jsonEqual(valueAt(before, p), valueAt(after, p))));
 }
 
 export interface UpdateInput {
@@ -83,7 +83,7 @@ export function recordUpdate(input: UpdateInput): ManagedFieldsEntry[] {
   const { before, after, manager, apiVersion, now } = input;
   const beforeEntries = (before?.metadata as Json | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
   const sent = (after.metadata as Json | undefined)?.managedFields as ManagedFieldsEntry[] | undefined;
-  if (sent !== undefined && canonical(sent) !== canonical(beforeEntries ?? [])) {
+  if (sent !== undefined && !jsonEqual(sent, beforeEntries ?? [])) {
     if (sent.length === 1 && Object.keys(sent[0] ?? {}).length === 0) return [];
     return encodeManagedFields(decodeManagedFields(sent));
   }
