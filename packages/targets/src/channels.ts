@@ -10,7 +10,7 @@ type WithChannels = { name?: string; headers?: Record<string, string>; customFie
  */
 export function expandChannels<C extends WithChannels>(definition: TargetDefinition<C>, root: C): Array<Omit<C, 'channels'>> {
   const { channels, ...base } = root;
-  const rootName = base.name ?? definition.type;
+  const rootName = base.name ?? definition.displayName;
   const out: Array<Omit<C, 'channels'>> = [{ ...base, name: rootName } as Omit<C, 'channels'>];
   (channels ?? []).forEach((raw, i) => {
     const channel = raw as Partial<C>;

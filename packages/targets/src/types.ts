@@ -74,6 +74,8 @@ export interface Target {
 export interface TargetDefinition<C = unknown> {
   type: string;
   aliases?: readonly string[];
+  /** Default target name (Policy Reporter's: `Slack`, `Teams`, `AlertManager`…), used when config has no `name`. */
+  displayName: string;
   /**
    * True when the target acts on `fixed` notifications (Alertmanager resolves the alert). Other
    * targets render them as "Fixed" messages; the dispatcher decides whether to send them at all.

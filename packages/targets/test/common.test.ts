@@ -129,6 +129,6 @@ describe('expandChannels', () => {
     ]);
   });
   it('unnamed root is named after the type', () => {
-    assert.deepEqual(expandChannels(webhookTarget, webhookTarget.configSchema.parse({ webhook: 'http://x', channels: [{}] })).map((c) => c.name), ['webhook', 'webhook Channel 1']);
+    assert.deepEqual(expandChannels(webhookTarget, webhookTarget.configSchema.parse({ webhook: 'http://x', channels: [{}] })).map((c) => c.name), ['Webhook', 'Webhook Channel 1']);
   });
 });

@@ -23,6 +23,7 @@ export type AlertmanagerConfig = z.infer<typeof alertmanagerConfigSchema>;
  */
 export const alertmanagerTarget = defineTarget<AlertmanagerConfig>({
   type: 'alertmanager',
+  displayName: 'AlertManager',
   aliases: ['alertManager'],
   resolvesFixed: true,
   configSchema: alertmanagerConfigSchema,

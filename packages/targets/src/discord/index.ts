@@ -13,6 +13,7 @@ export type DiscordConfig = z.infer<typeof discordConfigSchema>;
 /** Discord webhook: one message per batch with one embed per result (up to 10). */
 export const discordTarget = defineTarget<DiscordConfig>({
   type: 'discord',
+  displayName: 'Discord',
   configSchema: discordConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

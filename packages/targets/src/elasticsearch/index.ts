@@ -26,6 +26,7 @@ export type ElasticsearchConfig = z.infer<typeof elasticsearchConfigSchema>;
 /** Elasticsearch / OpenSearch: documents keyed by resultId in a rotated index, `_bulk` or single. */
 export const elasticsearchTarget = defineTarget<ElasticsearchConfig>({
   type: 'elasticsearch',
+  displayName: 'Elasticsearch',
   aliases: ['elasticSearch'],
   configSchema: elasticsearchConfigSchema,
   create(config, rootDeps) {

@@ -13,6 +13,7 @@ export type GoogleChatConfig = z.infer<typeof googleChatConfigSchema>;
 /** Google Chat incoming webhook: one cardsV2 message per result (Policy Reporter key `googleChat`). */
 export const googlechatTarget = defineTarget<GoogleChatConfig>({
   type: 'googlechat',
+  displayName: 'GoogleChat',
   aliases: ['googleChat'],
   configSchema: googleChatConfigSchema,
   create(config, rootDeps) {

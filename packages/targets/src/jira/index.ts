@@ -30,6 +30,7 @@ export type JiraConfig = z.infer<typeof jiraConfigSchema>;
  */
 export const jiraTarget = defineTarget<JiraConfig>({
   type: 'jira',
+  displayName: 'Jira',
   configSchema: jiraConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

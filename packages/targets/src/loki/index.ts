@@ -18,6 +18,7 @@ export type LokiConfig = z.infer<typeof lokiConfigSchema>;
 /** Grafana Loki push API: one push per batch, results grouped into streams by label set. */
 export const lokiTarget = defineTarget<LokiConfig>({
   type: 'loki',
+  displayName: 'Loki',
   configSchema: lokiConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

@@ -14,6 +14,7 @@ export type TeamsConfig = z.infer<typeof teamsConfigSchema>;
 /** Microsoft Teams: one Adaptive Card per batch (Policy Reporter's config key is `teams`). */
 export const msteamsTarget = defineTarget<TeamsConfig>({
   type: 'msteams',
+  displayName: 'Teams',
   aliases: ['teams'],
   configSchema: teamsConfigSchema,
   create(config, rootDeps) {

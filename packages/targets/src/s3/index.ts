@@ -37,6 +37,7 @@ export function objectUrl(config: Pick<S3Config, 'endpoint' | 'region' | 'bucket
 /** S3-compatible object storage: one JSON object per result, signed with SigV4 (node:crypto). */
 export const s3Target = defineTarget<S3Config>({
   type: 's3',
+  displayName: 'S3',
   configSchema: s3ConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

@@ -16,6 +16,7 @@ export type SlackConfig = z.infer<typeof slackConfigSchema>;
 /** Slack incoming webhook with a Block Kit message per batch (up to 15 results). */
 export const slackTarget = defineTarget<SlackConfig>({
   type: 'slack',
+  displayName: 'Slack',
   configSchema: slackConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

@@ -20,6 +20,7 @@ export type SplunkConfig = z.infer<typeof splunkConfigSchema>;
 /** Splunk HTTP Event Collector: one request per batch with one event per result. */
 export const splunkTarget = defineTarget<SplunkConfig>({
   type: 'splunk',
+  displayName: 'Splunk',
   configSchema: splunkConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

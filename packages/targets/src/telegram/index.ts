@@ -20,6 +20,7 @@ export type TelegramConfig = z.infer<typeof telegramConfigSchema>;
 /** Telegram Bot API: one `sendMessage` per result. */
 export const telegramTarget = defineTarget<TelegramConfig>({
   type: 'telegram',
+  displayName: 'Telegram',
   configSchema: telegramConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

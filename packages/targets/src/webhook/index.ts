@@ -23,6 +23,7 @@ export type WebhookConfig = z.infer<typeof webhookConfigSchema>;
  */
 export const webhookTarget = defineTarget<WebhookConfig>({
   type: 'webhook',
+  displayName: 'Webhook',
   configSchema: webhookConfigSchema,
   create(config, rootDeps) {
     const deps = withTls(config, rootDeps);

@@ -32,6 +32,7 @@ export function runTargetContract(definition: TargetDefinition<any>, options: Co
       receiver.requests.length = 0;
       const target = make(receiver.url);
       assert.equal(target.type, definition.type);
+      assert.equal(target.name, definition.displayName, 'unnamed config takes the display name');
       assert.ok(target.maxBatch >= 1);
       // Policy names free of characters any target escapes, so they can be found in what arrived.
       const batch = manyNotifications(Math.min(target.maxBatch, 3)).map((n, i) => ({ ...n, result: { ...n.result, policy: `contract${i}policy` } }));
