@@ -182,6 +182,8 @@ test('kubectl request shapes: finalizers merge as a set, ownerReferences by uid;
   assert.equal(la.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'], '{}');
   assert.deepEqual(la.results, r.results);
   assert.throws(() => ssa({ live, applied: ['x'], manager: 'm', force: false, apiVersion: GV, now: NOW }), BadRequestError);
+  assert.throws(() => ssa({ live, applied: { ...ssaBody('pass'), kind: undefined }, manager: 'm', force: false, apiVersion: GV, now: NOW }), /no 'kind'/);
+  assert.throws(() => ssa({ live, applied: { ...ssaBody('pass'), apiVersion: '' }, manager: 'm', force: false, apiVersion: GV, now: NOW }), /no 'apiVersion'/);
   assert.throws(() => ssa({ live, applied: { ...ssaBody('pass', { managedFields: [] }) }, manager: 'm', force: false, apiVersion: GV, now: NOW }), /managedFields must be nil/);
   assert.throws(() => ssa({ live, applied: { ...ssaBody('pass'), kind: 'ClusterPolicyReport' }, manager: 'm', force: false, apiVersion: GV, now: NOW }), BadRequestError);
 });

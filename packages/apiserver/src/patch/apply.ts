@@ -61,6 +61,9 @@ function merge(live: unknown, applied: unknown, names: string[]): unknown {
 
 function checkApplied(applied: unknown, live: Json | undefined): Json {
   if (!isObject(applied)) throw new BadRequestError('an apply configuration must be an object');
+  // kube decodes the configuration as a typed object, so both type fields are mandatory.
+  if (typeof applied.apiVersion !== 'string' || applied.apiVersion === '') throw new BadRequestError("the apply configuration has no 'apiVersion'");
+  if (typeof applied.kind !== 'string' || applied.kind === '') throw new BadRequestError("the apply configuration has no 'kind'");
   const meta = applied.metadata;
   if (meta !== undefined && !isObject(meta)) throw new BadRequestError('metadata must be an object');
   if (isObject(meta) && meta.managedFields !== undefined && meta.managedFields !== null) {
