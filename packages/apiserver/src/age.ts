@@ -1,5 +1,5 @@
 /**
- * Table `date` cells as ages ("5m", "3d4h"): kube's CRD table convertor renders date printer
+ * Ages ("5m", "3d4h") for Table `date` cells: kube's CRD table convertor renders date printer
  * columns server-side this way, and kubectl prints cells verbatim (it does not convert them).
  */
 
@@ -23,12 +23,4 @@ export function humanDuration(ms: number): string {
     return d === 0 ? `${y}y` : `${y}y${d}d`;
   }
   return `${y}y`;
-}
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Replaces timestamp cells of `date` columns by their age at `now`; other cells are left alone. */
-export function agesInCells(cells: unknown[], columnTypes: readonly string[], now: Date): unknown[] {
-  return cells.map((c, i) => (columnTypes[i] === 'date' && typeof c === 'string' && RFC3339.test(c)
-    ? humanDuration(now.getTime() - Date.parse(c)) : c));
 }

@@ -11,7 +11,8 @@ import { one, parseBool, parseDryRun, parseFieldValidation, type FieldValidation
 import { keyOf } from './scope.ts';
 import { addWarnings, sendDocument } from './respond.ts';
 import { toWire, applyPatchTo } from './render.ts';
-import { prepareObject } from './write.ts';
+import { prepareObject, recordManager } from './write.ts';
+import { fieldManagerOf } from './patch/index.ts';
 import type { HandlerContext } from './context.ts';
 
 const MAX_ATTEMPTS = 5;
@@ -29,7 +30,8 @@ export function patchPinsResourceVersion(type: PatchType, patch: unknown): boole
 interface PatchRequest {
   type: PatchType;
   patch: unknown;
-  fieldManager: string | undefined;
+  /** The `fieldManager` parameter, or (not for apply) the User-Agent's product name. */
+  fieldManager: string;
   force: boolean;
   dryRun: boolean;
   fieldValidation: FieldValidation;
@@ -47,16 +49,20 @@ async function patchOnce(ctx: HandlerContext, p: PatchRequest): Promise<{ code: 
     // Server-side apply creates what is missing; other patch types need an object to patch.
     if (!(e instanceof NotFoundError) || p.type !== 'apply') throw e;
   }
-  const patched = applyPatchTo({
-    current: current ? toWire(current, scope.version) : undefined,
-    patch: p.patch, type: p.type, fieldManager: p.fieldManager, force: p.force, scope, now: ctx.clock(),
+  const currentWire = current ? toWire(current, scope.version) : undefined;
+  const { object: patched, changed } = applyPatchTo({
+    current: currentWire, patch: p.patch, type: p.type, fieldManager: p.fieldManager, force: p.force, scope, now: ctx.clock(),
   });
+  // An apply that changes nothing writes nothing (no new resourceVersion, no watch event), as in kube.
+  if (current && !changed) return { code: 200, object: current, warnings: [] };
   const meta = (patched['metadata'] ?? {}) as Record<string, unknown>;
   if (meta['name'] !== undefined && meta['name'] !== scope.name) {
     throw new BadRequestError(`the name of the object (${String(meta['name'])}) does not match the name on the URL (${scope.name!})`);
   }
   const { object, warnings } = prepareObject(patched, scope, p.fieldValidation);
   object.metadata.name = scope.name!;
+  // Apply computed managedFields itself; other patches are Update operations.
+  if (p.type !== 'apply') recordManager(ctx, object, currentWire, patched, p.fieldManager);
   if (!current) return { code: 201, object: await store.create(key, object, { dryRun: p.dryRun }), warnings };
   const expected = p.pinned ? (object.metadata.resourceVersion ?? current.metadata.resourceVersion) : current.metadata.resourceVersion;
   const updated = await store.update(key, object, expected ? { dryRun: p.dryRun, expectedResourceVersion: expected } : { dryRun: p.dryRun });
@@ -69,7 +75,8 @@ export async function handlePatch(ctx: HandlerContext): Promise<unknown> {
   const rep = negotiate(req.headers.accept, 'write');
   const patch = parsePatchBody(req.body, type);
   const p: PatchRequest = {
-    type, patch, fieldManager: one(query, 'fieldManager'), force: parseBool(query, 'force'),
+    type, patch, fieldManager: type === 'apply' ? one(query, 'fieldManager') ?? '' : fieldManagerOf(one(query, 'fieldManager'), req.headers['user-agent']),
+    force: parseBool(query, 'force'),
     dryRun: parseDryRun(query), fieldValidation: parseFieldValidation(query), pinned: patchPinsResourceVersion(type, patch),
   };
   if (type === 'apply' && !p.fieldManager) throw new BadRequestError('PATCH, fieldManager is required for apply requests');

@@ -2,8 +2,8 @@
  * The adapter between the API handlers and the model / protocol modules: hub objects to wire
  * objects in the client's version, to PartialObjectMetadata, and to Table rows.
  */
-import fjp from 'fast-json-patch';
-import { BadRequestError, decodeReport, toVersion, type ReportObject } from '@docket/model';
+import { decodeReport, toVersion, type ReportObject } from '@docket/model';
+import { applyJsonPatch, applyMergePatch, serverSideApply } from './patch/index.ts';
 import type { PatchType } from './body.ts';
 import type { FieldValidation, IncludeObjectPolicy } from './query.ts';
 import type { RequestScope } from './scope.ts';
@@ -12,7 +12,6 @@ import {
   META_V1, tableColumns, tableRow, tableWatchObject, toPartialObjectMetadata, toTable,
   type ListMeta, type Table, type TableOptions, type TableRow,
 } from './table.ts';
-import { agesInCells } from './age.ts';
 
 export const PARTIAL_LIST_KIND = 'PartialObjectMetadataList';
 export { META_V1 };
@@ -32,20 +31,14 @@ export function toPartial(hub: ReportObject): Record<string, unknown> {
   return toPartialObjectMetadata(hub);
 }
 
-function tableOptions(scope: RequestScope, includeObject: IncludeObjectPolicy): TableOptions {
-  return { includeObject, toObject: (hub) => toWire(hub, scope.version) };
-}
-
-const COLUMN_TYPES = tableColumns().map((c) => c.type);
-
-function withAges<T extends { cells: unknown[] }>(row: T, now: Date): T {
-  row.cells = agesInCells(row.cells, COLUMN_TYPES, now);
-  return row;
+/** Date cells become ages at `now`, as kube's CRD table convertor renders them (kubectl prints cells verbatim). */
+function tableOptions(scope: RequestScope, includeObject: IncludeObjectPolicy, now: Date): TableOptions {
+  return { includeObject, now, toObject: (hub) => toWire(hub, scope.version) };
 }
 
 /** One Table row (cells from the printer columns, object per includeObject). */
 export function tableRowOf(hub: ReportObject, scope: RequestScope, includeObject: IncludeObjectPolicy, now: Date): TableRow {
-  return withAges(tableRow(hub, tableOptions(scope, includeObject)), now);
+  return tableRow(hub, tableOptions(scope, includeObject, now));
 }
 
 /** The envelope of a streamed Table list: everything but `rows`. */
@@ -55,48 +48,39 @@ export function tableHead(metadata: Record<string, unknown>): ListHead {
 
 /** A whole Table (a single object's GET). */
 export function tableOf(items: readonly ReportObject[], scope: RequestScope, includeObject: IncludeObjectPolicy, metadata: ListMeta, now: Date): Table {
-  const t = toTable(items, metadata, tableOptions(scope, includeObject));
-  t.rows.forEach((r) => withAges(r, now));
-  return t;
+  return toTable(items, metadata, tableOptions(scope, includeObject, now));
 }
 
 /** The object of a watch event for `as=Table` watches: a one-row Table, headers on the first event only. */
 export function tableEvent(type: string, hub: ReportObject, first: boolean, scope: RequestScope, includeObject: IncludeObjectPolicy, now: Date): Table {
-  const t = tableWatchObject(type, hub, first, tableOptions(scope, includeObject));
-  t.rows.forEach((r) => withAges(r, now));
-  return t;
+  return tableWatchObject(type, hub, first, tableOptions(scope, includeObject, now));
 }
 
-// ---- Patch (temporary until the protocol helper's patch/ lands) ----
+/** What a PATCH needs to compute the new object. */
 export interface PatchInput {
+  /** The live object in the request's version; undefined only for server-side apply creating it. */
   current: Record<string, unknown> | undefined;
   patch: unknown;
   type: PatchType;
-  fieldManager: string | undefined;
+  /** Required for apply (checked by the caller). */
+  fieldManager: string;
   force: boolean;
   scope: RequestScope;
   now: Date;
 }
 
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
-}
-
-/** Applies a patch to the current wire object (undefined: apply-create), returning the new wire object. */
-export function applyPatchTo(input: PatchInput): Record<string, unknown> {
+/**
+ * Applies a patch to the live wire object with the protocol helper's pure patch functions.
+ * `changed: false` (apply only) means the configuration was already in place: nothing to write.
+ */
+export function applyPatchTo(input: PatchInput): { object: Record<string, unknown>; changed: boolean } {
   const base = input.current ?? {};
-  if (input.type === 'json') {
-    try {
-      return fjp.applyPatch(structuredClone(base), input.patch as fjp.Operation[], true, false).newDocument as Record<string, unknown>;
-    } catch (e) {
-      throw new BadRequestError(`the JSON patch could not be applied: ${(e as Error).message.split('\n')[0]}`);
-    }
+  switch (input.type) {
+    case 'merge': return { object: applyMergePatch(base, input.patch), changed: true };
+    case 'json': return { object: applyJsonPatch(base, input.patch), changed: true };
+    case 'apply': return serverSideApply({
+      live: input.current, applied: input.patch, manager: input.fieldManager, force: input.force,
+      apiVersion: `${input.scope.resource.group}/${input.scope.version}`, now: input.now,
+    });
   }
-  return mergePatch(base, input.patch) as Record<string, unknown>;
 }

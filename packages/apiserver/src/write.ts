@@ -2,12 +2,13 @@
  * POST (create) and PUT (update): decode with the model in the URL's version, check that the
  * body addresses the URL's object, recompute the summary, store, and answer in the same version.
  */
-import { BadRequestError, InvalidError, type ReportObject } from '@docket/model';
+import { BadRequestError, InvalidError, NotFoundError, type ReportObject } from '@docket/model';
 import { computeSummary } from '@docket/core';
 import { parseObjectBody } from './body.ts';
 import { negotiate } from './negotiate.ts';
-import { parseDryRun, parseFieldValidation, type FieldValidation } from './query.ts';
-import { keyOf, writeNamespace, type RequestScope } from './scope.ts';
+import { one, parseDryRun, parseFieldValidation, type FieldValidation } from './query.ts';
+import { apiVersionOf, keyOf, writeNamespace, type RequestScope } from './scope.ts';
+import { fieldManagerOf, recordUpdate } from './patch/index.ts';
 import { addWarnings, sendDocument } from './respond.ts';
 import { decodeHub, toWire } from './render.ts';
 import type { HandlerContext } from './context.ts';
@@ -31,12 +32,25 @@ export function prepareObject(raw: Record<string, unknown>, scope: RequestScope,
   return { object, warnings };
 }
 
+/**
+ * Records an Update-operation write in managedFields (kube tracks every writer, not only
+ * appliers, so a later server-side apply sees who owns what). Called after validation, so a
+ * malformed body fails with its own error first; `before`/`after` are wire objects.
+ */
+export function recordManager(ctx: HandlerContext, object: ReportObject, before: Record<string, unknown> | undefined,
+  after: Record<string, unknown>, manager = fieldManagerOf(one(ctx.query, 'fieldManager'), ctx.req.headers['user-agent'])): void {
+  const managedFields = recordUpdate({ before, after, manager, apiVersion: apiVersionOf(ctx.scope), now: ctx.clock() });
+  if (managedFields.length > 0) object.metadata.managedFields = managedFields;
+  else delete object.metadata.managedFields;
+}
+
 export async function handleCreate(ctx: HandlerContext): Promise<unknown> {
   const { scope, store, req, reply, query } = ctx;
   const dryRun = parseDryRun(query);
   const rep = negotiate(req.headers.accept, 'write');
   const raw = parseObjectBody(req.body, req.headers['content-type']);
   const { object, warnings } = prepareObject(raw, scope, parseFieldValidation(query));
+  recordManager(ctx, object, undefined, raw);
   const name = object.metadata.name ?? '';
   if (name === '' && !object.metadata.generateName) {
     throw new InvalidError(`${scope.resource.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
@@ -53,8 +67,13 @@ export async function handleUpdate(ctx: HandlerContext): Promise<unknown> {
   const dryRun = parseDryRun(query);
   const rep = negotiate(req.headers.accept, 'write');
   const raw = parseObjectBody(req.body, req.headers['content-type']);
-  const { object, warnings } = prepareObject(raw, scope, parseFieldValidation(query));
   const name = scope.name!;
+  const current = await store.get(keyOf(scope, name)).catch((e: unknown) => {
+    if (e instanceof NotFoundError) return undefined; // the update below answers 404
+    throw e;
+  });
+  const { object, warnings } = prepareObject(raw, scope, parseFieldValidation(query));
+  recordManager(ctx, object, current && toWire(current, scope.version), raw);
   if (object.metadata.name !== undefined && object.metadata.name !== name) {
     throw new BadRequestError(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agesInCells, humanDuration } from '../src/age.ts';
+import { humanDuration } from '../src/age.ts';
 
 test('humanDuration rounds like kube', () => {
   const S = 1000, M = 60 * S, H = 60 * M, D = 24 * H;
@@ -10,10 +10,4 @@ test('humanDuration rounds like kube', () => {
     [3 * D, '3d'], [3 * D + 4 * H, '3d4h'], [400 * D, '400d'], [3 * 365 * D + 10 * D, '3y10d'], [10 * 365 * D, '10y'],
   ];
   for (const [ms, want] of cases) assert.equal(humanDuration(ms), want, `${ms}`);
-});
-
-test('agesInCells converts only timestamp cells of date columns', () => {
-  const now = new Date('2026-01-01T01:00:00Z');
-  assert.deepEqual(agesInCells(['x', '2026-01-01T00:00:00Z', 3, null], ['string', 'date', 'integer', 'date'], now), ['x', '60m', 3, null]);
-  assert.deepEqual(agesInCells(['2026-01-01T00:00:00Z'], ['string'], now), ['2026-01-01T00:00:00Z']);
 });
