@@ -1,9 +1,12 @@
 /**
  * OpenAPI documents for the served report group-versions: the v3 index (`/openapi/v3`), one v3
  * document per group-version (`/openapi/v3/apis/{group}/{version}`), and the swagger 2.0 document
- * (`/openapi/v2`, JSON only). kubectl reads the v3 documents for `explain`, and for `apply` to
- * learn that the PATCH endpoint accepts `fieldValidation` (then it validates on the server and
- * needs no client-side schema). The object schemas come from the model (`schemaOf` dependency).
+ * (`/openapi/v2` as JSON). kubectl reads the v3 documents for `explain`, and for `apply` to learn
+ * that the PATCH endpoint accepts `fieldValidation` (then it validates on the server and needs no
+ * client-side schema). Checked with kubectl 1.29–1.33: given that, `/openapi/v2` answered as JSON,
+ * 404 or 406 to their protobuf Accept all work (they only try it for patch computation and ignore
+ * failures); 1.27/1.28 fail hard unless it decodes as protobuf (openapi-v2-pb.ts covers them).
+ * Object schemas come from the model (`schemaOf`, default `openApiSchema`).
  */
 import { createHash } from 'node:crypto';
 import { RESOURCE_TYPES, openApiSchema, type ResourceType } from '@docket/model';
