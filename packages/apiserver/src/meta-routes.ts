@@ -7,9 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFoundError, openApiSchema } from '@docket/model';
 import type { ReportStore } from '@docket/store';
 import {
-  apiGroup, apiGroupDiscoveryList, apiGroupList, apiResourceList, apiVersions, coreResourceList,
-  discoveryContentType, etagOf, negotiateDiscovery,
+  apiGroup, apiGroupDiscoveryList, apiGroupList, apiResourceList, discoveryContentType, etagOf, negotiateDiscovery,
 } from './discovery.ts';
+import { coreAggregatedDiscovery, coreApiVersions, coreV1ResourceList, namespaceObject } from './core-v1.ts';
 import { buildOpenApiV2, buildOpenApiV3All, buildOpenApiV3Index, openApiHash, type SchemaOf } from './openapi.ts';
 import { KUBE_MINOR, versionInfo } from './version.ts';
 import { minimalOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF, wantsProtobuf } from './openapi-v2-pb.ts';
@@ -25,11 +25,12 @@ function sendCached(req: FastifyRequest, reply: FastifyReply, body: unknown, con
   return reply.code(200).header('Content-Type', contentType).send(Buffer.from(JSON.stringify(body)));
 }
 
-function discovery(req: FastifyRequest, reply: FastifyReply, legacy: boolean): FastifyReply {
+/** `/api` (core, see core-v1.ts) or `/apis` (the report groups), legacy or aggregated by Accept. */
+function discovery(req: FastifyRequest, reply: FastifyReply, core: boolean): FastifyReply {
   const format = negotiateDiscovery(req.headers.accept);
-  if (format === 'legacy') return sendDocument(reply, 200, legacy ? apiVersions() : apiGroupList());
+  if (format === 'legacy') return sendDocument(reply, 200, core ? coreApiVersions() : apiGroupList());
   reply.header('Vary', 'Accept');
-  return sendCached(req, reply, apiGroupDiscoveryList(format, legacy), discoveryContentType(format));
+  return sendCached(req, reply, core ? coreAggregatedDiscovery(format) : apiGroupDiscoveryList(format), discoveryContentType(format));
 }
 
 export function registerHealthRoutes(app: FastifyInstance, store: ReportStore): void {
@@ -50,13 +51,8 @@ export function registerHealthRoutes(app: FastifyInstance, store: ReportStore): 
 export function registerDiscoveryRoutes(app: FastifyInstance): void {
   app.get('/version', async (_req, reply) => sendDocument(reply, 200, versionInfo()));
   app.get('/api', async (req, reply) => discovery(req, reply, true));
-  app.get('/api/v1', async (_req, reply) => sendDocument(reply, 200, coreResourceList()));
-  // Docket accepts reports in any namespace, so every namespace exists as far as it knows. kubectl
-  // asks for the namespace after a namespaced 404 and, if that is a 404 too, reports the
-  // namespace instead of the missing object; answering Active keeps the object's error visible.
-  app.get<{ Params: { name: string } }>('/api/v1/namespaces/:name', async (req, reply) => sendDocument(reply, 200, {
-    apiVersion: 'v1', kind: 'Namespace', metadata: { name: req.params.name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' },
-  }));
+  app.get('/api/v1', async (_req, reply) => sendDocument(reply, 200, coreV1ResourceList()));
+  app.get<{ Params: { name: string } }>('/api/v1/namespaces/:name', async (req, reply) => sendDocument(reply, 200, namespaceObject(req.params.name)));
   app.get('/apis', async (req, reply) => discovery(req, reply, false));
   app.get<{ Params: { group: string } }>('/apis/:group', async (req, reply) => {
     const doc = apiGroup(req.params.group);

@@ -101,3 +101,14 @@ test('every namespace reads as Active (reports may be written to any namespace)'
   assert.equal((ns['metadata'] as Record<string, unknown>)['name'], 'team-a');
   assert.deepEqual(ns['status'], { phase: 'Active' });
 });
+
+test('/api lists core v1 with the namespaces resource, legacy and aggregated', async () => {
+  const legacy = json((await s.app.inject({ url: '/api' })).body);
+  assert.deepEqual(legacy['versions'], ['v1']);
+  const v1 = json((await s.app.inject({ url: '/api/v1' })).body);
+  assert.deepEqual((v1['resources'] as Array<{ name: string; verbs: string[] }>).map((r) => [r.name, r.verbs]), [['namespaces', ['get']]]);
+  const agg = json((await s.app.inject({ url: '/api', headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' } })).body);
+  const versions = (agg['items'] as Array<{ versions: Array<{ version: string; resources: unknown[] }> }>)[0]!.versions;
+  assert.equal(versions[0]!.version, 'v1');
+  assert.equal(versions[0]!.resources.length, 1);
+});
