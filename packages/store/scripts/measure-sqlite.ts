@@ -2,7 +2,7 @@
  * Quick SQLite store measurements (not a test): create and rewrite throughput of generated reports,
  * bytes per report, list first-page latency, RSS, and DB growth across retention-expired rewrites.
  *
- *   node --import tsx packages/store/scripts/measure-sqlite.ts [count=20000] [FULL|NORMAL] [concurrency=64]
+ *   node --expose-gc --import tsx packages/store/scripts/measure-sqlite.ts [count=20000] [FULL|NORMAL] [concurrency=64]
  *
  * Prints one JSON line.
  */
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { ReportObject } from '@docket/model';
 import { createSqliteStore, type ObjectKey, type ReportStore } from '@docket/store';
 
-const count = Number(process.argv[2] ?? 20000);
+const requested = Number(process.argv[2] ?? 20000);
 const sync = (process.argv[3] ?? 'FULL') as 'FULL' | 'NORMAL';
 const concurrency = Number(process.argv[4] ?? 64);
 const GEN = '/work/shared/tools/gen-reports.mjs';
@@ -26,9 +26,14 @@ function generate(n: number): ReportObject[] {
   for (const l of r.stdout.trim().split('\n')) {
     const o = JSON.parse(l) as ReportObject;
     o.apiVersion = 'wgpolicyk8s.io/v1beta1';
-    // The generator's small PRNG repeats a name now and then; keep the first.
-    const k = `${o.metadata.namespace}/${o.metadata.name}`;
-    if (!seen.has(k)) { seen.add(k); out.push(o); }
+    // The generator's small PRNG repeats names; make every key unique so `n` reports are stored.
+    let k = `${o.metadata.namespace}/${o.metadata.name}`;
+    if (seen.has(k)) {
+      o.metadata.name = `${o.metadata.name}-${out.length}`;
+      k = `${o.metadata.namespace}/${o.metadata.name}`;
+    }
+    seen.add(k);
+    out.push(o);
   }
   return out;
 }
@@ -78,7 +83,8 @@ function rewrite(o: ReportObject, round: number): ReportObject {
 const dir = mkdtempSync(join(tmpdir(), 'docket-measure-'));
 const path = join(dir, 'docket.db');
 try {
-  const reports = generate(count);
+  const reports = generate(requested);
+  const count = reports.length;
   const rawJsonBytes = reports.reduce((n, r) => n + JSON.stringify(r).length, 0) / reports.length;
   const store: ReportStore = await createSqliteStore({ path, sqliteSynchronous: sync, historyRetentionMs: 1 });
   const t0 = performance.now();
@@ -95,15 +101,28 @@ try {
   await pump(reports, (o) => store.update(keyOf(o), rewrite(o, 3)));
   await store.compact();
   const afterRewrite3 = dbBytes(path);
+  const first = reports[0]!;
+  // Drop the generated input so RSS below reflects the store, not the benchmark's own data.
+  reports.length = 0;
+  (globalThis as { gc?: () => void }).gc?.();
   const ref = { group: 'wgpolicyk8s.io', resource: 'policyreports' };
   const firstPageFull = await timeIt(() => store.list(ref, { limit: 500 }));
   const firstPageSummary = await timeIt(() => store.list(ref, { limit: 500, projection: 'summary' }));
   const firstPageLabel = await timeIt(() => store.list(ref, { limit: 500, labels: [{ key: 'app.kubernetes.io/managed-by', op: 'in', values: ['kyverno'] }] }));
   const nsPage = await timeIt(() => store.list({ ...ref, namespace: 'team-7' }, { limit: 500 }));
   const p1 = await store.list(ref, { limit: 500 });
-  await store.update(keyOf(reports[0]!), rewrite(reports[0]!, 9));
+  await store.update(keyOf(first), rewrite(first, 9));
   const snapshotPage = await timeIt(() => store.list(ref, { limit: 500, continue: p1.continue }));
   const fullListMs = await timeIt(() => store.list(ref, { projection: 'summary' }), 1);
+  let pages = 0;
+  let cont: string | undefined;
+  const pagedStart = performance.now();
+  do {
+    const p = await store.list(ref, { limit: 500, continue: cont });
+    cont = p.continue;
+    pages++;
+  } while (cont);
+  const pagedFullListMs = Math.round(performance.now() - pagedStart);
   await store.close();
   console.log(JSON.stringify({
     engine: 'sqlite', synchronous: sync, reports: count, concurrency,
@@ -113,7 +132,7 @@ try {
     dbBytesPerReport: Math.round(afterCreate / count),
     dbBytesPerReportAfterRewrites: { once: Math.round(afterRewrite1 / count), thrice: Math.round(afterRewrite3 / count) },
     firstPageMs: { full: firstPageFull, summary: firstPageSummary, labelSelector: firstPageLabel, namespace: nsPage, snapshotPage2: snapshotPage },
-    fullSummaryListMs: fullListMs,
+    fullSummaryListMs: fullListMs, pagedFullList: { pages, ms: pagedFullListMs },
     rssMB: Math.round(process.memoryUsage().rss / 1e6),
   }));
 } finally {

@@ -71,3 +71,25 @@ describe('sqlite engine', () => {
     assert.ok(sizes[3]! <= sizes[1]! * 1.1, `pages per round ${sizes.join(', ')}`);
   });
 });
+
+describe('sqlite engine: one file, several clusters', () => {
+  it('stores with different cluster ids share the file and the resourceVersion counter but not objects', async () => {
+    const path = join(dir, 'clusters.db');
+    const east = await createSqliteStore({ path, clusterId: 'east' });
+    const west = await createSqliteStore({ path, clusterId: 'west' });
+    try {
+      const a = await east.create(polrKey('team-1', 'same'), makeReport({ namespace: 'team-1', name: 'same', seed: 1 }));
+      const b = await west.create(polrKey('team-1', 'same'), makeReport({ namespace: 'team-1', name: 'same', seed: 2 }));
+      assert.notEqual(a.metadata.uid, b.metadata.uid);
+      assert.ok(Number(b.metadata.resourceVersion) > Number(a.metadata.resourceVersion));
+      assert.equal((await east.get(polrKey('team-1', 'same'))).scope?.name, 'app-1');
+      assert.equal((await west.get(polrKey('team-1', 'same'))).scope?.name, 'app-2');
+      assert.equal((await east.list(POLR)).items.length, 1);
+      await west.delete(polrKey('team-1', 'same'));
+      assert.equal((await east.list(POLR)).items.length, 1);
+    } finally {
+      await east.close();
+      await west.close();
+    }
+  });
+});

@@ -32,7 +32,7 @@ export interface GroupCommitter {
 
 export interface GroupCommitDeps {
   db: Database.Database;
-  /** Reads the committed resourceVersion (called at batch start). */
+  /** Reads the committed resourceVersion (called at batch start, inside the transaction). */
   getRv(): number;
   /** Persists the new resourceVersion inside the transaction, then remembers it. */
   saveRv(rv: number): void;
@@ -61,15 +61,18 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
     if (batch.length === 0) return;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const events: ChangeEvent[] = [];
-    const start = deps.getRv();
-    let rv = start;
-    const tx: TxContext = { nextRv: () => ++rv, now: new Date() };
+    let start: number;
     try {
       begin.run();
+      // Read under the write lock: another connection to the same file may have moved it.
+      start = deps.getRv();
     } catch (error) {
+      try { rollback.run(); } catch { /* no transaction open */ }
       for (const p of batch) p.reject(error);
       return;
     }
+    let rv = start;
+    const tx: TxContext = { nextRv: () => ++rv, now: new Date() };
     try {
       for (const p of batch) {
         const before = rv;

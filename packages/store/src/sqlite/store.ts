@@ -42,7 +42,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
   }, { bufferSize: o.watchBufferSize, bookmarkIntervalMs: o.bookmarkIntervalMs });
   const writer = createGroupCommitter({
     db,
-    getRv: () => rv,
+    getRv: () => stmts.getRv.get() as number,
     saveRv: (next) => { stmts.setRv.run(next); },
     committed: (next, events) => { rv = next; hub.publish(events); },
   });
