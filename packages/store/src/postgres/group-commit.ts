@@ -1,54 +1,81 @@
 /**
  * Group commit for single-object writes: writes queued while a transaction is running share the
- * next one, which stamps all their resourceVersions with one counter update. The counter row is
- * the one point every replica serialises on, so fewer, larger transactions raise throughput.
+ * next one. A batch runs as a fixed handful of set-oriented statements (bulk.ts) whatever its
+ * size, and stamps all its resourceVersions with one counter update: the counter row is the one
+ * point every replica serialises on, so fewer, larger transactions raise throughput.
  *
  * Rules that keep it correct:
- * - one batch never holds two writes of the same object (the second waits for the next batch), so
- *   each write sees the previous one committed and stamped;
- * - writes run in key order, so concurrent batches (here or on other replicas) lock rows in the
- *   same order and cannot deadlock each other;
- * - a write that fails with a Docket error has written nothing (lifecycle checks run before any
- *   statement that changes data), so it is rejected alone; a database error aborts the
- *   transaction, so the failing write is rejected and the others are retried in a new batch.
+ * - one batch never holds two writes of the same object (the second waits for the next batch);
+ * - rows are locked in key order, so concurrent batches (here or on other replicas) cannot
+ *   deadlock each other;
+ * - lifecycle rules run in memory between "lock" and "write": a write failing them (Docket
+ *   error) is simply left out of the batch; a database error aborts the transaction, and then
+ *   every write of the batch is retried alone, so only the write at fault fails.
  */
 import type pg from 'pg';
 import { isDocketError } from '@docket/model';
+import type { ReportObject } from '@docket/model';
+import { canonicalJson } from '../shared/canonical.ts';
+import { alreadyExists } from '../shared/errors.ts';
+import type { ObjectKey } from '../types.ts';
+import { copyToHistory, insertMany, keyString, lockMany, removeMany, replaceMany, rowWrite, writeLabels, writeResults } from './bulk.ts';
+import type { RowWrite } from './bulk.ts';
 import { stamp } from './tx.ts';
-import type { Change, TxWork } from './tx.ts';
+import type { Change } from './tx.ts';
 
-export type Work<T> = (c: pg.PoolClient) => Promise<TxWork<T>>;
+export interface PlannedWrite {
+  action: 'insert' | 'replace' | 'remove' | 'none';
+  /** insert/replace: the new version; remove: what the caller gets back; none: the caller's result. */
+  object: ReportObject;
+  /** replace/remove: the stored version being superseded. */
+  old?: ReportObject;
+}
+
+export interface BatchOp<T> {
+  key: ObjectKey;
+  /** Whether `plan` needs the stored version (read with a row lock). */
+  lock: boolean;
+  /** Applies the lifecycle rules; throws a Docket error to refuse the write. */
+  plan(existing: ReportObject | undefined): PlannedWrite;
+  /** The caller's result; `rv` is the write's resourceVersion (0 when nothing was written). */
+  result(planned: PlannedWrite, rv: number): T;
+}
 
 interface Pending {
+  op: BatchOp<unknown>;
   key: string;
-  work: Work<unknown>;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   attempts: number;
+  /** Run in a batch of its own (after its batch failed with a database error). */
+  solo: boolean;
 }
 
 export interface GroupCommitter {
-  /** Runs `work` for the object identified by `key` in a shared transaction. */
-  run<T>(key: string, work: Work<T>): Promise<T>;
+  run<T>(op: BatchOp<T>): Promise<T>;
 }
 
 export interface GroupCommitOptions {
   pool: pg.Pool;
   clusterId: string;
-  /** Writes per transaction. Default 100. */
+  /** Writes per transaction. Default 200. */
   maxBatch?: number;
   /** Transactions in flight at once. Default 2: one commits while the next fills. */
   maxInFlight?: number;
 }
 
-/** SQLSTATEs after which the whole batch is simply retried. */
+/** SQLSTATEs after which a batch is simply retried. */
 const RETRYABLE = new Set(['40P01', '40001']);
 
+const CHANGE_TYPE = { insert: 'ADDED', replace: 'MODIFIED', remove: 'DELETED' } as const;
+
 export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
-  const maxBatch = opts.maxBatch ?? 100;
+  const maxBatch = opts.maxBatch ?? 200;
   const maxInFlight = opts.maxInFlight ?? 2;
+  const clusterId = opts.clusterId;
   let queue: Pending[] = [];
   let inFlight = 0;
+  let kickScheduled = false;
   const busyKeys = new Set<string>();
 
   function take(): Pending[] {
@@ -56,21 +83,17 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
     const rest: Pending[] = [];
     const keys = new Set<string>();
     for (const p of queue) {
-      if (batch.length < maxBatch && !keys.has(p.key) && !busyKeys.has(p.key)) {
-        keys.add(p.key);
-        batch.push(p);
-      } else rest.push(p);
+      const fits = !keys.has(p.key) && !busyKeys.has(p.key) && batch.length < maxBatch
+        && (batch.length === 0 || (!p.solo && !batch[0]!.solo));
+      if (fits) { keys.add(p.key); batch.push(p); } else rest.push(p);
     }
     queue = rest;
     return batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
-  let kickScheduled = false;
-
   /**
    * Starts batches on the next turn of the event loop, not synchronously: callers released by
-   * the previous commit (and concurrent arrivals) get to queue their next write first, so
-   * batches fill up instead of alternating between one big and many tiny ones.
+   * the previous commit (and concurrent arrivals) queue their next write first, so batches fill.
    */
   function scheduleKick(): void {
     if (kickScheduled) return;
@@ -92,9 +115,51 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
     }
   }
 
-  function retry(ps: Pending[]): void {
-    queue = [...ps, ...queue];
-    scheduleKick();
+  async function execute(c: pg.PoolClient, batch: Pending[]): Promise<(() => void)[]> {
+    const existing = await lockMany(c, clusterId, batch.filter((p) => p.op.lock).map((p) => p.op.key));
+    const settle: (() => void)[] = [];
+    let live: { p: Pending; w: PlannedWrite; row?: RowWrite; keep?: boolean; sameLabels?: boolean }[] = [];
+    for (const p of batch) {
+      try {
+        live.push({ p, w: p.op.plan(existing.get(p.key)) });
+      } catch (e) {
+        if (!isDocketError(e)) throw e;
+        settle.push(() => p.reject(e));
+      }
+    }
+    for (const x of live) if (x.w.action === 'insert' || x.w.action === 'replace') x.row = rowWrite(x.p.op.key, x.w.object);
+    const inserts = live.filter((x) => x.w.action === 'insert');
+    const inserted = await insertMany(c, clusterId, inserts.map((x) => x.row!));
+    live = live.filter((x) => {
+      if (x.w.action !== 'insert' || inserted.has(x.p.key)) return true;
+      settle.push(() => x.p.reject(alreadyExists(x.p.op.key)));
+      return false;
+    });
+    const replaces = live.filter((x) => x.w.action === 'replace');
+    for (const x of replaces) {
+      x.keep = canonicalJson(x.w.object.results ?? null) === canonicalJson(x.w.old?.results ?? null);
+      x.sameLabels = canonicalJson(x.w.object.metadata.labels ?? {}) === canonicalJson(x.w.old?.metadata.labels ?? {});
+    }
+    const removes = live.filter((x) => x.w.action === 'remove');
+    const inserts2 = live.filter((x) => x.w.action === 'insert');
+    await copyToHistory(c, clusterId, [...replaces, ...removes].map((x) => x.p.op.key));
+    await replaceMany(c, clusterId, replaces.map((x) => x.row!), replaces.map((x) => x.keep!));
+    await removeMany(c, clusterId, removes.map((x) => x.p.op.key));
+    const relabelled = replaces.filter((x) => !x.sameLabels);
+    await writeLabels(c, clusterId, [...removes, ...relabelled].map((x) => x.p.op.key), [...inserts2, ...relabelled].map((x) => x.row!));
+    const rescored = replaces.filter((x) => !x.keep);
+    await writeResults(c, clusterId, [...removes, ...rescored].map((x) => x.p.op.key), [...inserts2, ...rescored].map((x) => x.row!));
+    const changes: Change[] = [];
+    const at = live.map((x) => {
+      if (x.w.action === 'none') return -1;
+      changes.push({ ...x.p.op.key, type: CHANGE_TYPE[x.w.action] });
+      return changes.length;
+    });
+    const base = changes.length > 0 ? await stamp(c, clusterId, changes) : 0;
+    live.forEach((x, i) => settle.push(() => {
+      try { x.p.resolve(x.p.op.result(x.w, at[i]! < 0 ? 0 : base + at[i]!)); } catch (e) { x.p.reject(e); }
+    }));
+    return settle;
   }
 
   async function runBatch(batch: Pending[]): Promise<void> {
@@ -106,48 +171,31 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
       return;
     }
     let broken = false;
-    const done: { p: Pending; w: TxWork<unknown> }[] = [];
-    const rejected = new Set<Pending>();
-    let culprit: Pending | undefined;
     try {
       await client.query('BEGIN');
-      for (const p of batch) {
-        try {
-          done.push({ p, w: await p.work(client) });
-        } catch (e) {
-          if (!isDocketError(e)) { culprit = p; throw e; }
-          p.reject(e);
-          rejected.add(p);
-        }
-      }
-      const changes: Change[] = [];
-      const offsets = done.map((d) => { const at = changes.length; changes.push(...d.w.changes); return at; });
-      const base = changes.length > 0 ? await stamp(client, opts.clusterId, changes) : 0;
+      const settle = await execute(client, batch);
       await client.query('COMMIT');
-      done.forEach((d, i) => {
-        try { d.p.resolve(d.w.result(base + offsets[i]!)); } catch (e) { d.p.reject(e); }
-      });
+      for (const s of settle) s();
     } catch (err) {
       await client.query('ROLLBACK').catch(() => { broken = true; });
       const retryable = RETRYABLE.has((err as { code?: string })?.code ?? '');
       const again: Pending[] = [];
       for (const p of batch) {
-        if (rejected.has(p)) continue;
-        // The write that hit a database error fails alone unless the error is transient; the
-        // others were only collateral of the aborted transaction.
-        if ((p === culprit && !retryable) || (culprit === undefined && !retryable) || ++p.attempts > 5) p.reject(err);
-        else again.push(p);
+        // Alone, the write is the one at fault; in a batch, find out by retrying each alone.
+        if ((p.solo || batch.length === 1) && !retryable) p.reject(err);
+        else if (++p.attempts > 5) p.reject(err);
+        else { if (!retryable) p.solo = true; again.push(p); }
       }
-      retry(again);
+      queue = [...again, ...queue];
     } finally {
       client.release(broken);
     }
   }
 
   return {
-    run<T>(key: string, work: Work<T>): Promise<T> {
+    run<T>(op: BatchOp<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        queue.push({ key, work: work as Work<unknown>, resolve: resolve as (v: unknown) => void, reject, attempts: 0 });
+        queue.push({ op: op as BatchOp<unknown>, key: keyString(op.key), resolve: resolve as (v: unknown) => void, reject, attempts: 0, solo: false });
         scheduleKick();
       });
     },

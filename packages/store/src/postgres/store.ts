@@ -130,7 +130,12 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
     deleteCollection: (ref, sel, wo) => written(deleteCollectionVerb(deps, ref, sel, wo)),
     get: (key) => guard(getObject(deps, key)),
     list: (ref, lo) => guard(listObjects(deps, ref, lo)),
-    watch: (ref, wo) => guard(hub.watch(ref, wo)),
+    async watch(ref, wo) {
+      // Bring the feed up to date first: while nobody watched it only skipped ahead lazily, and a
+      // new watcher must not receive that backlog as "live" events (it replays or lists instead).
+      await feed.sync();
+      return guard(hub.watch(ref, wo));
+    },
     currentResourceVersion: async () => String(await guard(currentRv(pool))),
     compact: () => guard(compact()),
     async ping() {

@@ -7,13 +7,13 @@ import type { ReportObject } from '@docket/model';
 import { alreadyExists, conflict, notFound } from '../shared/errors.ts';
 import { checkDeletePreconditions, planDelete, planUpdate, prepareCreate, resolveName, withResourceVersion } from '../shared/lifecycle.ts';
 import type { CollectionRef, DeleteOptions, DeleteResult, ObjectKey, Selectors, UpdateOptions, WriteOptions } from '../types.ts';
-import { exists, insertObject, lockObject, removeObject, replaceObject } from './row-ops.ts';
+import { exists, removeObject, replaceObject } from './row-ops.ts';
 import type { RowKey } from './row-ops.ts';
 import { fromRow } from './rows.ts';
 import { Params, whereSql } from './sql-filter.ts';
 import { runWrite } from './tx.ts';
 import type { Change } from './tx.ts';
-import type { GroupCommitter } from './group-commit.ts';
+import type { GroupCommitter, PlannedWrite } from './group-commit.ts';
 
 export interface WriteDeps {
   pool: pg.Pool;
@@ -26,11 +26,6 @@ function rowKey(deps: WriteDeps, key: ObjectKey): RowKey {
   return { clusterId: deps.clusterId, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name };
 }
 
-/** Group-commit key: identifies the object and sorts like the primary key (lock order). */
-function commitKey(k: ObjectKey): string {
-  return `${k.group}\u0000${k.resource}\u0000${k.namespace}\u0000${k.name}`;
-}
-
 function change(key: ObjectKey, type: Change['type']): Change {
   return { group: key.group, resource: key.resource, namespace: key.namespace, name: key.name, type };
 }
@@ -39,49 +34,47 @@ export async function createObject(deps: WriteDeps, key: ObjectKey, obj: ReportO
   const name = resolveName(key, obj);
   const full = { ...key, name };
   const prepared = prepareCreate(key, obj, name, deps.now());
-  const k = rowKey(deps, full);
   if (opts.dryRun) {
-    if (await exists(deps.pool, k)) throw alreadyExists(full);
+    if (await exists(deps.pool, rowKey(deps, full))) throw alreadyExists(full);
     return prepared;
   }
-  return deps.commit.run(commitKey(full), async (c) => {
-    if (!(await insertObject(c, k, prepared))) throw alreadyExists(full);
-    return { changes: [change(full, 'ADDED')], result: (base) => withResourceVersion(prepared, base + 1) };
+  return deps.commit.run({
+    key: full,
+    lock: false,
+    plan: () => ({ action: 'insert', object: prepared }),
+    result: (w, rv) => withResourceVersion(w.object, rv),
   });
 }
 
 export async function updateObjectVerb(deps: WriteDeps, key: ObjectKey, obj: ReportObject, opts: UpdateOptions = {}): Promise<ReportObject> {
-  const k = rowKey(deps, key);
-  return deps.commit.run(commitKey(key), async (c) => {
-    const existing = await lockObject(c, k);
-    if (!existing) throw notFound(key);
-    if (opts.expectedResourceVersion && opts.expectedResourceVersion !== existing.metadata.resourceVersion) throw conflict(key);
-    const plan = planUpdate(key, existing, obj);
-    if (plan.action === 'noop' || opts.dryRun) return { changes: [], result: () => plan.object };
-    if (plan.action === 'delete') {
-      await removeObject(c, k);
-      return { changes: [change(key, 'DELETED')], result: (base) => withResourceVersion(plan.object, base + 1) };
-    }
-    await replaceObject(c, k, plan.object, existing);
-    return { changes: [change(key, 'MODIFIED')], result: (base) => withResourceVersion(plan.object, base + 1) };
+  return deps.commit.run({
+    key,
+    lock: true,
+    plan(existing): PlannedWrite {
+      if (!existing) throw notFound(key);
+      if (opts.expectedResourceVersion && opts.expectedResourceVersion !== existing.metadata.resourceVersion) throw conflict(key);
+      const plan = planUpdate(key, existing, obj);
+      if (plan.action === 'noop' || opts.dryRun) return { action: 'none', object: plan.object };
+      return { action: plan.action === 'delete' ? 'remove' : 'replace', object: plan.object, old: existing };
+    },
+    result: (w, rv) => (rv ? withResourceVersion(w.object, rv) : w.object),
   });
 }
 
 export async function deleteObjectVerb(deps: WriteDeps, key: ObjectKey, opts: DeleteOptions = {}): Promise<DeleteResult> {
-  const k = rowKey(deps, key);
-  return deps.commit.run(commitKey(key), async (c) => {
-    const existing = await lockObject(c, k);
-    if (!existing) throw notFound(key);
-    checkDeletePreconditions(key, existing, opts);
-    const plan = planDelete(existing, deps.now());
-    const deleted = plan.action === 'delete';
-    if (plan.action === 'noop' || opts.dryRun) return { changes: [], result: () => ({ object: plan.object, deleted }) };
-    if (deleted) await removeObject(c, k);
-    else await replaceObject(c, k, plan.object, existing);
-    return {
-      changes: [change(key, deleted ? 'DELETED' : 'MODIFIED')],
-      result: (base) => ({ object: withResourceVersion(plan.object, base + 1), deleted }),
-    };
+  let deleted = false;
+  return deps.commit.run({
+    key,
+    lock: true,
+    plan(existing): PlannedWrite {
+      if (!existing) throw notFound(key);
+      checkDeletePreconditions(key, existing, opts);
+      const plan = planDelete(existing, deps.now());
+      deleted = plan.action === 'delete';
+      if (plan.action === 'noop' || opts.dryRun) return { action: 'none', object: plan.object };
+      return { action: deleted ? 'remove' : 'replace', object: plan.object, old: existing };
+    },
+    result: (w, rv) => ({ object: rv ? withResourceVersion(w.object, rv) : w.object, deleted }),
   });
 }
 
