@@ -141,3 +141,28 @@ test('cluster-scoped resources live at the root path', async () => {
   // Not under a namespace.
   assert.equal((await s.app.inject({ url: '/apis/wgpolicyk8s.io/v1alpha2/namespaces/default/clusterpolicyreports/cluster1' })).statusCode, 404);
 });
+
+test('DELETE of an object with finalizers marks it (200 with deletionTimestamp); removing them deletes it', async () => {
+  const body = report('fin');
+  (body['metadata'] as Record<string, unknown>)['finalizers'] = ['example.com/hold'];
+  await create(s.app, body);
+  const res = await s.app.inject({ method: 'DELETE', url: `${POLR}/fin` });
+  assert.equal(res.statusCode, 200, res.body);
+  const marked = json(res.body);
+  assert.equal(marked['kind'], 'PolicyReport');
+  assert.ok((marked['metadata'] as Record<string, unknown>)['deletionTimestamp']);
+  const release = await s.app.inject({ method: 'PATCH', url: `${POLR}/fin`, headers: { 'content-type': 'application/json-patch+json' },
+    payload: [{ op: 'remove', path: '/metadata/finalizers' }] });
+  assert.equal(release.statusCode, 200, release.body);
+  assert.equal((await s.app.inject({ url: `${POLR}/fin` })).statusCode, 404);
+});
+
+test('generateName creates a fresh name', async () => {
+  const body = report('ignored');
+  body['metadata'] = { generateName: 'gen-' };
+  const res = await s.app.inject({ method: 'POST', url: POLR, payload: body });
+  assert.equal(res.statusCode, 201, res.body);
+  assert.match((json(res.body)['metadata'] as Record<string, string>)['name']!, /^gen-.+/);
+  const none = await s.app.inject({ method: 'POST', url: POLR, payload: { ...body, metadata: {} } });
+  assert.equal(none.statusCode, 422, none.body);
+});

@@ -1,5 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openStore, type ReportStore } from '@docket/store';
 import { startServer, report, json, POLR, type TestServer } from './helpers.ts';
 
 let s: TestServer;
@@ -78,17 +81,43 @@ test('bad query parameters are 400', async () => {
 });
 
 test('an unexpected store failure is a generic 500 Status and the server keeps serving', async () => {
-  const original = s.store.get.bind(s.store);
-  s.store.get = async () => { throw new Error('disk on fire: secret detail'); };
+  // The store is a dependency: hand the server one whose reads fail unexpectedly.
+  const store = await openStore('sqlite::memory:', {});
+  const failing = Object.create(store, { get: { value: async () => { throw new Error('disk on fire: secret detail'); } } }) as ReportStore;
+  const g = await startServer({ store: failing });
   try {
-    const res = await s.app.inject({ url: `${POLR}/any` });
+    const res = await g.app.inject({ url: `${POLR}/any` });
     assert.equal(res.statusCode, 500);
     const st = assertStatus(res.body, 500, 'InternalError');
     assert.doesNotMatch(st['message'] as string, /disk on fire/);
+    assert.equal((await g.app.inject({ url: POLR })).statusCode, 200);
   } finally {
-    s.store.get = original;
+    await g.close();
   }
-  assert.equal((await s.app.inject({ url: '/healthz' })).statusCode, 200);
+});
+
+test('a chunked upload over the limit is cut off with 413 while streaming', async () => {
+  await s.app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (s.app.server.address() as AddressInfo).port;
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: POLR, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    // No Content-Length: the server only learns the size by counting; send 4x the limit in chunks.
+    const chunk = Buffer.alloc(16 * 1024, 0x20);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < 16) {
+        sent++;
+        if (!req.write(chunk)) { req.once('drain', pump); return; }
+      }
+      req.end();
+    };
+    pump();
+  });
+  assert.equal(status, 413);
 });
 
 test('absurdly deep nesting is a 400, not a stack overflow', async () => {

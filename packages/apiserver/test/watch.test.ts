@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { openStore } from '@docket/store';
 import { startServer, report, json, create, POLR, type TestServer } from './helpers.ts';
+import { defaultWatchTimeoutSeconds } from '../src/watch.ts';
 
 let s: TestServer;
 let base: string;
@@ -159,4 +160,23 @@ test('client-node Watch receives events from the listening server', async () => 
   assert.deepEqual(events.find((e) => e.name === 'cn1'), { phase: 'ADDED', name: 'cn1', kind: 'PolicyReport' });
   await new Promise((r) => setTimeout(r, 100));
   assert.notEqual(doneErr, 'not done');
+});
+
+test('sendInitialEvents: current objects, then a BOOKMARK marking the end of the initial events', async () => {
+  await create(s.app, report('init1'));
+  const w = openWatch(`${POLR}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&fieldSelector=metadata.name%3Dinit1`);
+  const first = await w.next();
+  assert.equal(first.type, 'ADDED');
+  const bookmark = await w.next();
+  assert.equal(bookmark.type, 'BOOKMARK');
+  assert.equal(bookmark.object['kind'], 'PolicyReport');
+  const meta = bookmark.object['metadata'] as { resourceVersion?: string; annotations?: Record<string, string> };
+  assert.ok(meta.resourceVersion);
+  assert.equal(meta.annotations?.['k8s.io/initial-events-end'], 'true');
+  w.close();
+});
+
+test('the default watch timeout is spread over 30 to 60 minutes', () => {
+  assert.equal(defaultWatchTimeoutSeconds(() => 0), 1800);
+  assert.equal(defaultWatchTimeoutSeconds(() => 0.999999), 3599);
 });
