@@ -127,3 +127,20 @@ test('absurdly deep nesting is a 400, not a stack overflow', async () => {
   assert.equal(res.statusCode, 400, res.body);
   assert.match(assertStatus(res.body, 400, 'BadRequest')['message'] as string, /nests deeper/);
 });
+
+test('a list at a compacted resourceVersion is 410 Expired', async () => {
+  const g = await startServer({ store: await openStore('sqlite::memory:', { historyRetentionMs: 0 }) });
+  try {
+    for (const n of ['a', 'b']) {
+      const r = await g.app.inject({ method: 'POST', url: POLR, payload: report(n) });
+      assert.equal(r.statusCode, 201);
+    }
+    await g.app.inject({ method: 'DELETE', url: `${POLR}/a` });
+    await g.store.compact();
+    const res = await g.app.inject({ url: `${POLR}?resourceVersion=1&resourceVersionMatch=Exact` });
+    assert.equal(res.statusCode, 410, res.body);
+    assertStatus(res.body, 410, 'Expired');
+  } finally {
+    await g.close();
+  }
+});
