@@ -1,6 +1,6 @@
 /**
- * Row-level statements of the write path, each for one object key inside an open transaction.
- * Each verb is ONE statement (data-modifying CTEs) to keep round trips, and so transaction time,
+ * Row-level statements for one object key inside an open transaction (deleteCollection; single
+ * writes go through the set-oriented group commit in bulk.ts). Each verb is ONE statement (data-modifying CTEs) to keep round trips, and so transaction time,
  * low. None of them knows the resourceVersion: `runWrite` stamps it at the end.
  *
  * All sub-statements of a WITH see the snapshot from before the statement, so "copy the current
@@ -10,7 +10,7 @@
 import type pg from 'pg';
 import type { ReportObject } from '@docket/model';
 import { canonicalJson } from '../shared/canonical.ts';
-import { fromRow, toRow } from './rows.ts';
+import { toRow } from './rows.ts';
 import type { ObjectRow } from './rows.ts';
 import { Params } from './sql-filter.ts';
 import { keyWhere } from './tx.ts';
@@ -27,14 +27,6 @@ function keyParams(k: RowKey): string[] {
   return [k.clusterId, k.group, k.resource, k.namespace, k.name];
 }
 
-/** Reads and row-locks the current version; undefined when absent. */
-export async function lockObject(c: pg.PoolClient, k: RowKey): Promise<ReportObject | undefined> {
-  const r = await c.query<{ head: Record<string, unknown>; results: unknown[] | null; rv: string }>({
-    name: 'docket-lock', text: `SELECT head, results, rv FROM docket_objects WHERE ${keyWhere('', 1)} FOR UPDATE`, values: keyParams(k) });
-  const row = r.rows[0];
-  return row ? fromRow(row.head, row.rv, row.results) : undefined;
-}
-
 export async function exists(c: pg.Pool | pg.PoolClient, k: RowKey): Promise<boolean> {
   const r = await c.query(`SELECT 1 FROM docket_objects WHERE ${keyWhere('', 1)}`, keyParams(k));
   return r.rowCount !== 0;
@@ -46,47 +38,29 @@ const COPY_TO_HISTORY = `hist AS (INSERT INTO docket_history (cluster_id, grp, r
   SELECT cluster_id, grp, resource, namespace, name, rv, NULL, uid, scope_kind, scope_name, scope_namespace,
     scope_uid, source, head, results FROM docket_objects WHERE ${keyWhere('', 1)})`;
 
-function labelCtes(p: Params, row: ObjectRow, replace: boolean, guard: string): string[] {
+function labelCtes(p: Params, row: ObjectRow): string[] {
   const keys = p.add(row.labelKeys);
   const out = [`ins_labels AS (INSERT INTO docket_labels (cluster_id, grp, resource, namespace, name, key, value)
-    SELECT ${KEY}, t.k, t.v FROM unnest(${keys}::text[], ${p.add(row.labelValues)}::text[]) AS t(k, v)${guard}
+    SELECT ${KEY}, t.k, t.v FROM unnest(${keys}::text[], ${p.add(row.labelValues)}::text[]) AS t(k, v)
     ON CONFLICT (cluster_id, grp, resource, namespace, name, key) DO UPDATE SET value = EXCLUDED.value)`];
-  if (replace) out.push(`del_labels AS (DELETE FROM docket_labels WHERE ${keyWhere('', 1)} AND NOT (key = ANY(${keys}::text[])))`);
+  out.push(`del_labels AS (DELETE FROM docket_labels WHERE ${keyWhere('', 1)} AND NOT (key = ANY(${keys}::text[])))`);
   return out;
 }
 
-function resultCtes(p: Params, row: ObjectRow, replace: boolean, guard: string): string[] {
+function resultCtes(p: Params, row: ObjectRow): string[] {
   const r = row.resultCols;
   const out = [`ins_results AS (INSERT INTO docket_results (cluster_id, grp, resource, namespace, name, idx, result_id,
       policy, rule, result, severity, category, source, res_kind, res_namespace, res_name, res_uid, ts)
     SELECT ${KEY}, t.* FROM unnest(${p.add(r.idx)}::int[], ${p.add(r.resultId)}::text[], ${p.add(r.policy)}::text[],
       ${p.add(r.rule)}::text[], ${p.add(r.result)}::text[], ${p.add(r.severity)}::text[], ${p.add(r.category)}::text[],
       ${p.add(r.source)}::text[], ${p.add(r.resKind)}::text[], ${p.add(r.resNamespace)}::text[], ${p.add(r.resName)}::text[],
-      ${p.add(r.resUid)}::text[], ${p.add(r.ts)}::bigint[]) AS t${guard}
+      ${p.add(r.resUid)}::text[], ${p.add(r.ts)}::bigint[]) AS t
     ON CONFLICT (cluster_id, grp, resource, namespace, name, idx) DO UPDATE SET result_id = EXCLUDED.result_id,
       policy = EXCLUDED.policy, rule = EXCLUDED.rule, result = EXCLUDED.result, severity = EXCLUDED.severity,
       category = EXCLUDED.category, source = EXCLUDED.source, res_kind = EXCLUDED.res_kind,
       res_namespace = EXCLUDED.res_namespace, res_name = EXCLUDED.res_name, res_uid = EXCLUDED.res_uid, ts = EXCLUDED.ts)`];
-  if (replace) out.push(`del_results AS (DELETE FROM docket_results WHERE ${keyWhere('', 1)} AND idx >= ${p.add(r.idx.length)})`);
+  out.push(`del_results AS (DELETE FROM docket_results WHERE ${keyWhere('', 1)} AND idx >= ${p.add(r.idx.length)})`);
   return out;
-}
-
-/** Inserts a new object with its index rows; false when the key already exists (never overwrites). */
-export async function insertObject(c: pg.PoolClient, k: RowKey, obj: ReportObject): Promise<boolean> {
-  const row = toRow(obj);
-  const p = new Params();
-  for (const v of keyParams(k)) p.add(v);
-  const guard = ' WHERE EXISTS (SELECT 1 FROM ins)';
-  const ctes = [`ins AS (INSERT INTO docket_objects (cluster_id, grp, resource, namespace, name, uid, rv, scope_kind,
-      scope_name, scope_namespace, scope_uid, source, head, results)
-    VALUES (${KEY}, ${p.add(row.uid)}, 0, ${row.fields.map((f) => p.add(f)).join(', ')}, ${p.add(row.head)},
-      ${p.add(jsonParam(row.results))})
-    ON CONFLICT (cluster_id, grp, resource, namespace, name) DO NOTHING RETURNING 1)`];
-  if (row.labelKeys.length > 0) ctes.push(...labelCtes(p, row, false, guard));
-  if (row.resultCols.idx.length > 0) ctes.push(...resultCtes(p, row, false, guard));
-  // Named (prepared) per shape: planning these CTEs costs about as much as running them.
-  const r = await c.query<{ n: number }>({ name: `docket-ins-${ctes.length}-${row.labelKeys.length > 0}`, text: `WITH ${ctes.join(',\n')} SELECT count(*)::int AS n FROM ins`, values: p.values });
-  return r.rows[0]!.n === 1;
 }
 
 /**
@@ -103,8 +77,8 @@ export async function replaceObject(c: pg.PoolClient, k: RowKey, obj: ReportObje
     ...['scope_kind', 'scope_name', 'scope_namespace', 'scope_uid', 'source'].map((col, i) => `${col} = ${p.add(row.fields[i])}`)];
   if (!sameResults) sets.push(`results = ${p.add(jsonParam(row.results))}`);
   const ctes = [COPY_TO_HISTORY, `upd AS (UPDATE docket_objects SET ${sets.join(', ')} WHERE ${keyWhere('', 1)})`];
-  if (!sameLabels) ctes.push(...labelCtes(p, row, true, ''));
-  if (!sameResults) ctes.push(...resultCtes(p, row, true, ''));
+  if (!sameLabels) ctes.push(...labelCtes(p, row));
+  if (!sameResults) ctes.push(...resultCtes(p, row));
   await c.query({ name: `docket-rep-${sameResults}-${sameLabels}`, text: `WITH ${ctes.join(',\n')} SELECT 1`, values: p.values });
 }
 
