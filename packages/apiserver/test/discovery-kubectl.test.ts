@@ -83,11 +83,11 @@ test('kubectl api-resources reads aggregated discovery (and the legacy documents
     assert.equal(r.code, 0, r.stderr);
     const rows = r.stdout.trim().split('\n').map(words).map((w) => w.join(' ')).sort();
     assert.deepEqual(rows, [
-      'clusterpolicyreports cpolr reports.x-k8s.io/v1beta2 false ClusterPolicyReport',
       'clusterpolicyreports cpolr wgpolicyk8s.io/v1alpha2 false ClusterPolicyReport',
+      'clusterpolicyreports reports.x-k8s.io/v1beta2 false ClusterPolicyReport',
       'clusterreports creps openreports.io/v1alpha1 false ClusterReport',
-      'policyreports polr reports.x-k8s.io/v1beta2 true PolicyReport',
       'policyreports polr wgpolicyk8s.io/v1alpha2 true PolicyReport',
+      'policyreports reports.x-k8s.io/v1beta2 true PolicyReport',
       'reports reps openreports.io/v1alpha1 true Report',
     ], `aggregated=${mode}`);
     // Legacy discovery makes kubectl fetch each group-version's resource list; aggregated needs none.

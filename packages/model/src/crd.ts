@@ -54,7 +54,7 @@ export function crdFor(resource: ResourceType): Record<string, unknown> {
         listKind: resource.listKind,
         plural: resource.plural,
         singular: resource.singular,
-        shortNames: [...resource.shortNames],
+        ...(resource.shortNames.length > 0 ? { shortNames: [...resource.shortNames] } : {}),
       },
       scope: resource.namespaced ? 'Namespaced' : 'Cluster',
       versions,

@@ -42,12 +42,12 @@ export const RESOURCE_TYPES: readonly ResourceType[] = Object.freeze([
   {
     group: 'reports.x-k8s.io', versions: ['v1beta2'], storageVersion: 'v1beta2',
     kind: 'PolicyReport', listKind: 'PolicyReportList', plural: 'policyreports', singular: 'policyreport',
-    shortNames: ['polr'], namespaced: true,
+    shortNames: [], namespaced: true,
   },
   {
     group: 'reports.x-k8s.io', versions: ['v1beta2'], storageVersion: 'v1beta2',
     kind: 'ClusterPolicyReport', listKind: 'ClusterPolicyReportList', plural: 'clusterpolicyreports',
-    singular: 'clusterpolicyreport', shortNames: ['cpolr'], namespaced: false,
+    singular: 'clusterpolicyreport', shortNames: [], namespaced: false,
   },
   {
     group: 'openreports.io', versions: ['v1alpha1'], storageVersion: 'v1alpha1',
