@@ -16,6 +16,9 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     exposeHeadRoutes: false,
     // Object names may be long (253) and label selectors longer; kube imposes no small URL limit.
     routerOptions: { maxParamLength: 1024 },
+    // Producers write thousands of reports a minute: one info line per request would drown the
+    // log. Requests are logged at debug below; failures at error in the error handler.
+    disableRequestLogging: true,
   }) as unknown as FastifyInstance;
 
   // Bodies arrive as raw bytes whatever their type; handlers parse them (JSON, YAML, patches) so
@@ -33,6 +36,10 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => {
     const status = failureStatus(404, 'NotFound', 'the server could not find the requested resource');
     return reply.code(404).type('application/json').send(JSON.stringify(status));
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.debug({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
   const clock = deps.clock ?? (() => new Date());
