@@ -180,3 +180,33 @@ test('the default watch timeout is spread over 30 to 60 minutes', () => {
   assert.equal(defaultWatchTimeoutSeconds(() => 0), 1800);
   assert.equal(defaultWatchTimeoutSeconds(() => 0.999999), 3599);
 });
+
+test('a client going away stops the store watch (no leak)', async () => {
+  const store = await openStore('sqlite::memory:', {});
+  let open = 0;
+  // Count live store watches by wrapping the store the server is given.
+  const counting = Object.create(store, {
+    watch: {
+      value: async (...args: Parameters<typeof store.watch>) => {
+        const w = await store.watch(...args);
+        open++;
+        let stopped = false;
+        return { events: w.events, stop: () => { if (!stopped) { stopped = true; open--; } w.stop(); } };
+      },
+    },
+  }) as typeof store;
+  const g = await startServer({ store: counting });
+  try {
+    await g.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (g.app.server.address() as AddressInfo).port;
+    const req = http.get(`http://127.0.0.1:${port}${POLR}?watch=true`, (r) => r.resume());
+    const deadline = Date.now() + 3000;
+    while (open === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(open, 1);
+    req.destroy();
+    while (open > 0 && Date.now() < deadline + 3000) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(open, 0);
+  } finally {
+    await g.close();
+  }
+});
