@@ -6,7 +6,8 @@
  *
  * Prints one JSON line.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,51 @@ function rewrite(o: ReportObject, round: number): ReportObject {
   };
 }
 
+/** Streams `n` generated reports into the store (for counts too large to hold in memory). */
+async function streamCreate(store: ReportStore, n: number): Promise<number> {
+  const child = spawn(process.execPath, [GEN, String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const inflight = new Set<Promise<unknown>>();
+  let i = 0;
+  const start = performance.now();
+  for await (const line of createInterface({ input: child.stdout })) {
+    const o = JSON.parse(line) as ReportObject;
+    o.apiVersion = 'wgpolicyk8s.io/v1beta1';
+    o.metadata.name = `${o.metadata.name}-${i++}`;
+    const p = store.create(keyOf(o), o).finally(() => inflight.delete(p));
+    inflight.add(p);
+    if (inflight.size >= concurrency) await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+  return i / ((performance.now() - start) / 1000);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'docket-measure-'));
+const STREAM_ABOVE = 30_000;
+if (requested > STREAM_ABOVE) {
+  const path = join(dir, 'docket.db');
+  try {
+    const store = await createSqliteStore({ path, sqliteSynchronous: sync });
+    const createPerSec = await streamCreate(store, requested);
+    const ref = { group: 'wgpolicyk8s.io', resource: 'policyreports' };
+    const firstPageFull = await timeIt(() => store.list(ref, { limit: 500 }));
+    const firstPageSummary = await timeIt(() => store.list(ref, { limit: 500, projection: 'summary' }));
+    const firstPageLabel = await timeIt(() => store.list(ref, { limit: 500, labels: [{ key: 'app.kubernetes.io/managed-by', op: 'in', values: ['kyverno'] }] }));
+    const p1 = await store.list(ref, { limit: 500 });
+    const page2 = await timeIt(() => store.list(ref, { limit: 500, continue: p1.continue }));
+    const scopeUid = await timeIt(() => store.list(ref, { limit: 500, fields: [{ field: 'scope.uid', op: '=', value: p1.items[7]!.scope!.uid! }] }));
+    (globalThis as { gc?: () => void }).gc?.();
+    console.log(JSON.stringify({
+      engine: 'sqlite', synchronous: sync, reports: requested, concurrency, loadAverage: (await import('node:os')).loadavg()[0],
+      createPerSec: Math.round(createPerSec), dbBytesPerReport: Math.round(dbBytes(path) / requested),
+      firstPageMs: { full: firstPageFull, summary: firstPageSummary, labelSelector: firstPageLabel, page2, scopeUidField: scopeUid },
+      remainingItemCount: p1.remainingItemCount, rssMB: Math.round(process.memoryUsage().rss / 1e6),
+    }));
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 const path = join(dir, 'docket.db');
 try {
   const reports = generate(requested);

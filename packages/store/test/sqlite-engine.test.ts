@@ -93,3 +93,28 @@ describe('sqlite engine: one file, several clusters', () => {
     }
   });
 });
+
+describe('sqlite engine: migrations', () => {
+  it('an older schema is migrated on open and the schema version recorded', async () => {
+    const path = join(dir, 'migrate.db');
+    const s1 = await createSqliteStore({ path });
+    await Promise.all(Array.from({ length: 7 }, (_, i) => s1.create(polrKey('team-1', `r${i}`), makeReport({ namespace: 'team-1', name: `r${i}`, seed: i }))));
+    await s1.close();
+    const raw = new Database(path);
+    const latest = raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as number;
+    assert.ok(latest >= 2);
+    raw.exec("DROP TABLE counts; UPDATE meta SET value = 1 WHERE key = 'schema_version'");
+    raw.close();
+    const s2 = await createSqliteStore({ path });
+    try {
+      const page = await s2.list(POLR, { limit: 3 });
+      assert.equal(page.remainingItemCount, 4);
+    } finally { await s2.close(); }
+    const check = new Database(path, { readonly: true });
+    try {
+      assert.equal(check.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), latest);
+    } finally { check.close(); }
+    const again = await createSqliteStore({ path });
+    await again.close();
+  });
+});

@@ -11,17 +11,20 @@ export interface ContinuePosition {
   /** Last key returned. */
   ns: string;
   name: string;
+  /** Items returned before and including the last page (for remainingItemCount estimates); optional. */
+  offset?: number;
 }
 
 export function encodeContinue(pos: ContinuePosition): string {
-  return Buffer.from(JSON.stringify({ v: 1, rv: pos.rv, ns: pos.ns, n: pos.name })).toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 1, rv: pos.rv, ns: pos.ns, n: pos.name, o: pos.offset })).toString('base64url');
 }
 
 export function decodeContinue(token: string): ContinuePosition {
   try {
     const raw = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (raw['v'] === 1 && Number.isSafeInteger(raw['rv']) && typeof raw['ns'] === 'string' && typeof raw['n'] === 'string') {
-      return { rv: raw['rv'] as number, ns: raw['ns'], name: raw['n'] };
+      const offset = Number.isSafeInteger(raw['o']) ? (raw['o'] as number) : undefined;
+      return { rv: raw['rv'] as number, ns: raw['ns'], name: raw['n'], offset };
     }
   } catch { /* fall through to the 400 below */ }
   throw new BadRequestError('continue key is not valid: malformed continue token');

@@ -26,6 +26,7 @@ export interface MutationDeps {
 export function createMutations({ db, stmts, clusterId }: MutationDeps) {
   const resultWriter = createResultRowWriter(db, clusterId);
   const keyArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace, k.name] as const;
+  const collArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace] as const;
 
   function readRow(key: ObjectKey): ObjectRow | undefined {
     return stmts.getObject.get(...keyArgs(key)) as ObjectRow | undefined;
@@ -53,6 +54,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
     const id = Number(lastInsertRowid);
     writeLabels(id, stored);
     resultWriter.insertRows(id, key.namespace, resultRows(stored));
+    stmts.countUp.run(...collArgs(key));
     change(tx, rv, 'ADDED', key);
     return { value: stored, events: [event(rv, 'ADDED', key, stored)] };
   }
@@ -82,6 +84,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
     stmts.deleteLabels.run(row.id);
     stmts.deleteResults.run(row.id);
     stmts.deleteObject.run(row.id);
+    stmts.countDown.run(...collArgs(key));
     change(tx, rv, 'DELETED', key);
     return { value: final, events: [event(rv, 'DELETED', key, final, prev)] };
   }

@@ -96,18 +96,22 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
     return merged.slice(0, want);
   }
 
-  function countAfter(ref: CollectionRef, after: { ns: string; name: string }): number {
-    const params: unknown[] = [];
-    const where = scopeSql('o', ref, after, params);
-    return prep(`SELECT count(*) FROM objects o WHERE ${where}`).pluck().get(...params) as number;
+  /** Current number of objects in a collection, from the per-namespace counts. */
+  function countAll(ref: CollectionRef): number {
+    const params: unknown[] = [clusterId, ref.group, ref.resource];
+    let where = 'cluster_id = ? AND grp = ? AND resource = ?';
+    if (ref.namespace !== undefined) { where += ' AND namespace = ?'; params.push(ref.namespace); }
+    return (prep(`SELECT coalesce(sum(n), 0) FROM counts WHERE ${where}`).pluck().get(...params) as number);
   }
 
   function list(ref: CollectionRef, opts: ListOptions = {}): ListResult {
     const head = currentRv();
     let snapshot = head;
     let after: { ns: string; name: string } | undefined;
+    let offset = 0;
     if (opts.continue) {
       const pos = decodeContinue(opts.continue);
+      offset = pos.offset ?? 0;
       if (pos.rv < compactedRv()) throw continueExpired();
       snapshot = Math.min(pos.rv, head);
       after = { ns: pos.ns, name: pos.name };
@@ -143,9 +147,10 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
     if (more) {
       const last = rows[rows.length - 1]!;
       const pos = { ns: last.namespace, name: last.name };
-      result.continue = encodeContinue({ rv: snapshot, ...pos });
-      // Cheap only without selectors (an index range count); kube omits it with selectors too.
-      if (!hasSelectors(sel)) result.remainingItemCount = countAfter(ref, pos);
+      const returned = offset + rows.length;
+      result.continue = encodeContinue({ rv: snapshot, ...pos, offset: returned });
+      // An estimate (current count minus what was returned); kube omits it with selectors too.
+      if (!hasSelectors(sel)) result.remainingItemCount = Math.max(0, countAll(ref) - returned);
     }
     return result;
   }

@@ -70,6 +70,15 @@ const MIGRATIONS: readonly string[] = [
     cluster_id TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL
   );
   `,
+  // 2: object counts per namespace, so remainingItemCount does not count index entries.
+  `
+  CREATE TABLE counts (
+    cluster_id TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (cluster_id, grp, resource, namespace)
+  ) WITHOUT ROWID;
+  INSERT INTO counts (cluster_id, grp, resource, namespace, n)
+    SELECT cluster_id, grp, resource, namespace, count(*) FROM objects GROUP BY cluster_id, grp, resource, namespace;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -34,6 +34,9 @@ export function prepareStatements(db: Database.Database) {
     insertChange: db.prepare(
       'INSERT INTO changes (rv, ts, type, cluster_id, grp, resource, namespace, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
+    countUp: db.prepare(`INSERT INTO counts (cluster_id, grp, resource, namespace, n) VALUES (?, ?, ?, ?, 1)
+      ON CONFLICT (cluster_id, grp, resource, namespace) DO UPDATE SET n = n + 1`),
+    countDown: db.prepare('UPDATE counts SET n = n - 1 WHERE cluster_id = ? AND grp = ? AND resource = ? AND namespace = ?'),
     firstRetainedChange: db.prepare('SELECT rv FROM changes WHERE ts >= ? ORDER BY rv LIMIT 1').pluck(),
     compactChanges: db.prepare('DELETE FROM changes WHERE rv <= ?'),
     compactHistory: db.prepare('DELETE FROM history WHERE rv_to <= ?'),
