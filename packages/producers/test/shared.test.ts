@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  backoffDelay, DEFAULT_BACKOFF, formatTimestamp, mergeRepeated, parseJsonDocuments, parseRfc3339, producerRegistry,
+  reportKeyId, timestampOf, toTimestamp,
+} from '../src/index.ts';
+import type { ReportResult } from '@docket/model';
+
+test('timestamps: nanos always in range, RFC 3339 with nine digits and offsets, proto and text forms', () => {
+  assert.deepEqual(toTimestamp(10, 1_500_000_000), { seconds: 11, nanos: 500_000_000 });
+  assert.deepEqual(toTimestamp('10', -1), { seconds: 9, nanos: 999_999_999 });
+  assert.equal(toTimestamp(-1), undefined);
+  assert.equal(toTimestamp(1.5), undefined);
+  const cases: [string, { seconds: number; nanos: number } | undefined][] = [
+    ['2026-11-22T10:00:01.123456789Z', { seconds: 1795341601, nanos: 123456789 }],
+    ['2026-11-22T10:00:01.1234567891Z', { seconds: 1795341601, nanos: 123456789 }],
+    ['2026-11-22T11:00:01.5+01:00', { seconds: 1795341601, nanos: 500_000_000 }],
+    ['2026-11-22T05:30:01-0430', { seconds: 1795341601, nanos: 0 }],
+    ['2026-11-22 10:00:01z', { seconds: 1795341601, nanos: 0 }],
+    ['2026-11-22T10:00:01', undefined],
+    ['yesterday', undefined],
+  ];
+  for (const [text, want] of cases) assert.deepEqual(parseRfc3339(text), want, text);
+  assert.deepEqual(timestampOf({ seconds: '1795341601', nanos: 5 }), { seconds: 1795341601, nanos: 5 });
+  assert.equal(timestampOf({ seconds: '1', nanos: 1_000_000_000 }), undefined);
+  assert.equal(timestampOf(null), undefined);
+  assert.equal(formatTimestamp({ seconds: 1795341601, nanos: 120_000_000 }), '2026-11-22T10:00:01.12Z');
+  assert.equal(formatTimestamp({ seconds: 1795341601, nanos: 0 }), '2026-11-22T10:00:01Z');
+});
+
+test('mergeRepeated: count from 1, first/last seen, newest event wins, late events only count', () => {
+  const event = (seconds: number, message: string): ReportResult => ({
+    policy: 'p', result: 'fail', message, timestamp: { seconds, nanos: 0 }, properties: { resultID: 'id', port: String(seconds) },
+  });
+  const first = mergeRepeated(undefined, event(100, 'a'));
+  assert.deepEqual(first.properties, { resultID: 'id', port: '100', count: '1', firstSeen: '1970-01-01T00:01:40Z', lastSeen: '1970-01-01T00:01:40Z' });
+  const second = mergeRepeated(first, event(200, 'b'));
+  assert.deepEqual(second, { ...event(200, 'b'), properties: { resultID: 'id', port: '200', count: '2', firstSeen: '1970-01-01T00:01:40Z', lastSeen: '1970-01-01T00:03:20Z' } });
+  const late = mergeRepeated(second, event(50, 'c'));
+  assert.deepEqual(late, { ...event(200, 'b'), properties: { resultID: 'id', port: '200', count: '3', firstSeen: '1970-01-01T00:00:50Z', lastSeen: '1970-01-01T00:03:20Z' } });
+});
+
+test('backoff grows exponentially to the cap with bounded jitter', () => {
+  assert.deepEqual([0, 1, 2, 3, 10, 20].map((a) => backoffDelay(DEFAULT_BACKOFF, a, () => 0.5)), [500, 1000, 2000, 4000, 30_000, 30_000]);
+  assert.equal(backoffDelay(DEFAULT_BACKOFF, 0, () => 0), 400);
+  assert.equal(backoffDelay(DEFAULT_BACKOFF, 0, () => 0.999999), 600);
+});
+
+test('JSON documents and JSON lines; report key ids; the registry keys are the producer types', () => {
+  assert.deepEqual(parseJsonDocuments('{"a":1}'), [{ a: 1 }]);
+  assert.deepEqual(parseJsonDocuments('{"a":1}\n{"b":2}\n'), [{ a: 1 }, { b: 2 }]);
+  assert.match(parseJsonDocuments('nope') as string, /^not JSON/);
+  assert.notEqual(reportKeyId({ producer: 'x', namespace: 'a', name: 'b' }), reportKeyId({ producer: 'x', namespace: 'a/b' }));
+  for (const [key, def] of Object.entries(producerRegistry)) assert.equal(def.type, key);
+  assert.deepEqual(Object.keys(producerRegistry), ['hubble', 'kubearmor', 'falco', 'trivy', 'kube-bench']);
+});
