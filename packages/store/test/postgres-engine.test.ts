@@ -101,6 +101,21 @@ describe('postgres store: engine', () => {
     assert.ok(!names.includes('nul'));
   });
 
+  it('deleteCollection marks objects with finalizers, removes the rest with their index rows', async () => {
+    const coll = { ...ref, namespace: 'dc' };
+    const held = await store.create({ ...coll, name: 'held' }, { ...report('held', [{ policy: 'p', result: 'fail' }], { dc: 'y' }), metadata: { name: 'held', labels: { dc: 'y' }, finalizers: ['keep'] } });
+    await store.create({ ...coll, name: 'gone' }, report('gone', [{ policy: 'p', result: 'fail' }], { dc: 'y' }));
+    await store.create({ ...coll, name: 'other' }, report('other', [], { dc: 'n' }));
+    const out = await store.deleteCollection(coll, { labels: [{ key: 'dc', op: 'in', values: ['y'] }] });
+    assert.deepEqual(out.map((o) => [o.metadata.name, o.metadata.deletionTimestamp !== undefined]), [['gone', false], ['held', true]]);
+    const now = await store.get({ ...coll, name: 'held' });
+    assert.deepEqual(now.results, held.results);
+    assert.equal(now.metadata.resourceVersion, out[1]!.metadata.resourceVersion);
+    const rows = await sql.query(`SELECT name FROM docket_results WHERE cluster_id = 'c1' AND namespace = 'dc' ORDER BY name`);
+    assert.deepEqual(rows.rows, [{ name: 'held' }]);
+    assert.deepEqual((await store.list(coll)).items.map((i) => i.metadata.name), ['held', 'other']);
+  });
+
   it('racing writers: one create wins, one update per resourceVersion wins', async () => {
     const creates = await Promise.allSettled(Array.from({ length: 8 }, () => store.create(key('race'), report('race', []))));
     assert.equal(creates.filter((r) => r.status === 'fulfilled').length, 1);

@@ -1,17 +1,17 @@
 /**
  * The write verbs of the PostgreSQL engine: lifecycle rules come from shared/lifecycle.ts, rows
- * from row-ops.ts, and every transaction ends by stamping its resourceVersions (tx.ts).
+ * are written set-wise (bulk.ts), single-object writes share group-commit transactions, and every
+ * transaction ends by stamping its resourceVersions (tx.ts).
  */
 import type pg from 'pg';
 import type { ReportObject } from '@docket/model';
 import { alreadyExists, conflict, notFound } from '../shared/errors.ts';
 import { checkDeletePreconditions, planDelete, planUpdate, prepareCreate, resolveName, withResourceVersion } from '../shared/lifecycle.ts';
 import type { CollectionRef, DeleteOptions, DeleteResult, ObjectKey, Selectors, UpdateOptions, WriteOptions } from '../types.ts';
-import { exists, removeObject, replaceObject } from './row-ops.ts';
-import type { RowKey } from './row-ops.ts';
 import { fromRow } from './rows.ts';
 import { Params, whereSql } from './sql-filter.ts';
-import { runWrite } from './tx.ts';
+import { keyWhere, runWrite } from './tx.ts';
+import { copyToHistory, removeMany, replaceMany, rowWrite, writeLabels, writeResults } from './bulk.ts';
 import type { Change } from './tx.ts';
 import type { GroupCommitter, PlannedWrite } from './group-commit.ts';
 
@@ -20,10 +20,6 @@ export interface WriteDeps {
   clusterId: string;
   now: () => Date;
   commit: GroupCommitter;
-}
-
-function rowKey(deps: WriteDeps, key: ObjectKey): RowKey {
-  return { clusterId: deps.clusterId, group: key.group, resource: key.resource, namespace: key.namespace, name: key.name };
 }
 
 function change(key: ObjectKey, type: Change['type']): Change {
@@ -35,7 +31,7 @@ export async function createObject(deps: WriteDeps, key: ObjectKey, obj: ReportO
   const full = { ...key, name };
   const prepared = prepareCreate(key, obj, name, deps.now());
   if (opts.dryRun) {
-    if (await exists(deps.pool, rowKey(deps, full))) throw alreadyExists(full);
+    if (await exists(deps.pool, full, deps.clusterId)) throw alreadyExists(full);
     return prepared;
   }
   return deps.commit.run({
@@ -80,27 +76,41 @@ export async function deleteObjectVerb(deps: WriteDeps, key: ObjectKey, opts: De
 
 /** Deletes (or marks) every match in one transaction, locking rows in key order. */
 export async function deleteCollectionVerb(deps: WriteDeps, ref: CollectionRef, sel: Selectors, opts: WriteOptions = {}): Promise<ReportObject[]> {
-  return runWrite(deps.pool, deps.clusterId, async (c) => {
+  const id = deps.clusterId;
+  return runWrite(deps.pool, id, async (c) => {
     const p = new Params();
-    const where = whereSql(p, deps.clusterId, ref, sel, 'o', 'objects');
+    const where = whereSql(p, id, ref, sel, 'o', 'objects');
     const r = await c.query<{ namespace: string; name: string; head: Record<string, unknown>; results: unknown[] | null; rv: string }>(
       `SELECT o.namespace, o.name, o.head, o.results, o.rv FROM docket_objects o WHERE ${where.join(' AND ')}
        ORDER BY o.namespace, o.name FOR UPDATE`, p.values);
     const changes: Change[] = [];
     const outcomes: { object: ReportObject; changeIndex?: number }[] = [];
+    const removes: ObjectKey[] = [];
+    const marks: { key: ObjectKey; object: ReportObject }[] = [];
     for (const row of r.rows) {
-      const existing = fromRow(row.head, row.rv, row.results);
-      const plan = planDelete(existing, deps.now());
+      const plan = planDelete(fromRow(row.head, row.rv, row.results), deps.now());
       if (plan.action === 'noop' || opts.dryRun) { outcomes.push({ object: plan.object }); continue; }
-      const k = rowKey(deps, { ...ref, namespace: row.namespace, name: row.name });
-      if (plan.action === 'delete') await removeObject(c, k);
-      else await replaceObject(c, k, plan.object, existing);
+      const key = { group: ref.group, resource: ref.resource, namespace: row.namespace, name: row.name };
+      if (plan.action === 'delete') removes.push(key);
+      else marks.push({ key, object: plan.object });
       outcomes.push({ object: plan.object, changeIndex: changes.length });
-      changes.push(change({ ...ref, namespace: row.namespace, name: row.name }, plan.action === 'delete' ? 'DELETED' : 'MODIFIED'));
+      changes.push(change(key, plan.action === 'delete' ? 'DELETED' : 'MODIFIED'));
     }
+    // Marking only sets deletionTimestamp: results and labels stay as they are.
+    await copyToHistory(c, id, [...removes, ...marks.map((m) => m.key)]);
+    await replaceMany(c, id, marks.map((m) => rowWrite(m.key, m.object)), marks.map(() => true));
+    await removeMany(c, id, removes);
+    await writeLabels(c, id, removes, []);
+    await writeResults(c, id, removes, []);
     return {
       changes,
       result: (base) => outcomes.map((o) => (o.changeIndex === undefined ? o.object : withResourceVersion(o.object, base + o.changeIndex + 1))),
     };
   });
+}
+
+/** Whether the key exists now (dry-run create). */
+async function exists(pool: pg.Pool, k: ObjectKey, clusterId: string): Promise<boolean> {
+  const r = await pool.query(`SELECT 1 FROM docket_objects WHERE ${keyWhere('', 1)}`, [clusterId, k.group, k.resource, k.namespace, k.name]);
+  return r.rowCount !== 0;
 }
