@@ -11,3 +11,4 @@ export * from './kubearmor/index.ts';
 export * from './falco/index.ts';
 export * from './trivy/index.ts';
 export * from './kube-bench/index.ts';
+export { fromPublisherEnv, type PublisherEnvSettings } from './publisher-env.ts';

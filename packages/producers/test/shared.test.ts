@@ -54,3 +54,21 @@ test('JSON documents and JSON lines; report key ids; the registry keys are the p
   for (const [key, def] of Object.entries(producerRegistry)) assert.equal(def.type, key);
   assert.deepEqual(Object.keys(producerRegistry), ['hubble', 'kubearmor', 'falco', 'trivy', 'kube-bench']);
 });
+
+test('the publisher environment variables as that project reads them', async () => {
+  const { fromPublisherEnv, hubbleConfigSchema, kubearmorConfigSchema } = await import('../src/index.ts');
+  assert.deepEqual(fromPublisherEnv({}), { producers: {}, logReports: false });
+  const env = fromPublisherEnv({
+    HUBBLE_SERVICE: ' tls://hubble-relay.kube-system:443 ', HUBBLE_INSECURE: 'TRUE', KUBE_ARMOR_SERVICE: 'kubearmor.kubearmor:32767',
+    LOG_REPORTS: 'true', LEADER_ELECTION_NAMESPACE: 'docket', HUBBLE_SERVICE_NAME: 'the README name, ignored',
+  });
+  assert.deepEqual(env, {
+    producers: { hubble: { address: 'hubble-relay.kube-system:443', insecure: true }, kubearmor: { address: 'kubearmor.kubearmor:32767', insecure: true } },
+    logReports: true, leaderElectionNamespace: 'docket',
+  });
+  assert.equal(hubbleConfigSchema.parse(env.producers.hubble).insecure, true);
+  assert.equal(kubearmorConfigSchema.parse(env.producers.kubearmor).filter, 'policy');
+  const tls = fromPublisherEnv({ HUBBLE_SERVICE: 'tls://relay:443', HUBBLE_INSECURE: '  ' });
+  assert.deepEqual(tls.producers.hubble, { address: 'tls://relay:443', insecure: false });
+  assert.equal(hubbleConfigSchema.safeParse(tls.producers.hubble).success, true);
+});
