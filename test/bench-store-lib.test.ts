@@ -97,6 +97,7 @@ function docket(writes: number, write: number, rewrite: number, rss: number, fir
     startRssBytes: 50 * MB, peakRssBytes: rss * MB,
     list: { ms: 1, fetchMs: 1, pages: 1, items: 1, peakRssBytes: 100 * MB },
     firstPage: phase(0, firstP99),
+    firstPageTable: phase(0, 1),
   };
 }
 

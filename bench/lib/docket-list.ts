@@ -42,10 +42,13 @@ export async function listAll(http: HttpClient, path: string, limit: number): Pr
   return { ms: Math.round(performance.now() - started), fetchMs: Math.round(fetchMs), pages, items };
 }
 
-/** Sequential first-page requests (one client, like a user running kubectl). */
-export async function firstPageLatency(http: HttpClient, path: string, limit: number, requests: number): Promise<PhaseFigures> {
+/** What `kubectl get` asks for: server-side Table rows (no results needed), JSON otherwise. */
+export const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+/** Sequential first-page requests (one client, like a user running kubectl); `accept` picks full objects or Table rows. */
+export async function firstPageLatency(http: HttpClient, path: string, limit: number, requests: number, accept = 'application/json'): Promise<PhaseFigures> {
   const { latencies, wallMs } = await runConcurrent(requests, 1, async () => {
-    expectOk(await http.send('GET', `${path}?limit=${limit}`, undefined, { accept: 'application/json' }), 'docket first page');
+    expectOk(await http.send('GET', `${path}?limit=${limit}`, undefined, { accept }), 'docket first page');
   });
   return toPhaseFigures(latencies, wallMs);
 }

@@ -10,7 +10,7 @@ import { startDocket } from './docket-server.ts';
 import { sqliteSize, postgresSize, createTempPostgresDb, type DbSize } from './db-size.ts';
 import { peakRss, resetPeakRss, createRssSampler, currentRss } from './proc-mem.ts';
 import { toPhaseFigures, type PhaseFigures } from './stats.ts';
-import { listAll, firstPageLatency, type ListFigures } from './docket-list.ts';
+import { listAll, firstPageLatency, TABLE_ACCEPT, type ListFigures } from './docket-list.ts';
 import type { BenchReport } from './reports.ts';
 import type { Cleanup } from './cleanup.ts';
 
@@ -27,6 +27,8 @@ export interface DocketFigures {
   peakRssBytes: number;
   list: ListFigures;
   firstPage: PhaseFigures;
+  /** The same first page as kubectl asks for it (Table rows). Informational: the target is on full objects. */
+  firstPageTable: PhaseFigures;
 }
 
 export interface DocketRunOptions {
@@ -117,7 +119,8 @@ export async function runDocket(opts: DocketRunOptions, reports: readonly BenchR
 
     log(`docket: first page latency over ${opts.firstPageRequests} requests`);
     const firstPage = await firstPageLatency(http, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests);
-    return { engine, write, rewrite, afterWrite, afterRewrite, startRssBytes, peakRssBytes, list, firstPage };
+    const firstPageTable = await firstPageLatency(http, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests, TABLE_ACCEPT);
+    return { engine, write, rewrite, afterWrite, afterRewrite, startRssBytes, peakRssBytes, list, firstPage, firstPageTable };
   } finally {
     http.close();
     await server.child.stop();

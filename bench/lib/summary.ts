@@ -65,6 +65,8 @@ function docketPart(d: DocketFigures) {
     list100k: { ms: d.list.ms, fetchMs: d.list.fetchMs, pages: d.list.pages, items: d.list.items, peakRssMb: toMb(d.list.peakRssBytes) },
     firstPageP50Ms: d.firstPage.p50Ms,
     firstPageP99Ms: d.firstPage.p99Ms,
+    firstPageTableP50Ms: d.firstPageTable.p50Ms,
+    firstPageTableP99Ms: d.firstPageTable.p99Ms,
   };
 }
 
