@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
 import {
   createKubearmorSource, kubearmorConfigSchema, kubearmorSeverity, stableResultId, toKubearmorResult,
   type MappedResult, type Skip, type SourceState,
 } from '../src/index.ts';
 import { assertDecodes } from './support/decode.ts';
 import { fixture } from './support/fixtures.ts';
+import { createTestPki } from './support/certs.ts';
 import { failStream, startServer, testLogger } from './support/grpc-servers.ts';
 
 const config = kubearmorConfigSchema.parse({ address: 'kubearmor:32767', insecure: true });
@@ -89,4 +92,25 @@ test('WatchAlerts over a real socket: filter "policy", reconnect after the strea
   assert.deepEqual(results[2], toKubearmorResult(alerts[2], config));
   assert.deepEqual(skips, [{ skip: 'malformed: alert time missing or invalid', malformed: true }]);
   assert.ok(states.includes('backoff'));
+});
+
+test('WatchAlerts over mutual TLS (the publisher could only speak plaintext to KubeArmor)', { timeout: 10_000 }, async () => {
+  const pki = createTestPki();
+  try {
+    const creds = grpc.ServerCredentials.createSsl(readFileSync(pki.caFile), [
+      { private_key: readFileSync(pki.serverKey), cert_chain: readFileSync(pki.serverCert) },
+    ], true);
+    const server = await startServer('kubearmor', (call) => call.write({ ...alerts[2], Timestamp: String(alerts[2]!.Timestamp) }), creds);
+    const results: MappedResult[] = [];
+    const controller = new AbortController();
+    const cfg = kubearmorConfigSchema.parse({
+      address: `127.0.0.1:${server.port}`, tls: { caFile: pki.caFile, certFile: pki.clientCert, keyFile: pki.clientKey, serverName: 'localhost' },
+    });
+    await createKubearmorSource(cfg, { logger: testLogger().logger, now: Date.now })
+      .run({ onResult: (m) => { results.push(m); controller.abort(); } }, controller.signal);
+    await server.close();
+    assert.deepEqual(results, [toKubearmorResult(alerts[2], config)]);
+  } finally {
+    pki.remove();
+  }
 });
