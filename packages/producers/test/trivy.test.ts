@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import {
-  imageReportName, stableResultId, toTrivyResults, trivyConfigSchema, trivyProducer, trivySeverity,
+  imageReportName, stableResultId, toTrivyOperatorResults, toTrivyResults, trivyConfigSchema, trivyProducer, trivySeverity,
   type MappedResult, type ReportKey, type Skip,
 } from '../src/index.ts';
 import { assertDecodes } from './support/decode.ts';
@@ -104,4 +104,46 @@ test('producer run reads files and stdin; unreadable and non-JSON inputs are cou
   await trivyProducer.create(trivyConfigSchema.parse({}), { logger: testLogger().logger, now: Date.now, stdin: Readable.from(['not json']) })
     .run({ onResult: () => assert.fail('no result expected'), onSkip: (s) => bad.push(s) }, new AbortController().signal);
   assert.deepEqual(bad, [{ skip: 'malformed: input is not JSON', malformed: true }]);
+});
+
+test('trivy-operator VulnerabilityReport and ConfigAuditReport objects: scope from the owner (with uid) or the labels', () => {
+  const [vulns, audit] = fixture('trivy-operator.json') as unknown[];
+  const rs = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d9c8', uid: '5b0c2f7e-aaaa-bbbb-cccc-000000000001', namespace: 'shop' };
+  const key = { producer: 'trivy', namespace: 'shop', scope: rs };
+  const T = { seconds: Date.parse('2026-11-22T09:05:00Z') / 1000, nanos: 0 };
+  const vid = (cve: string, pkg: string) => stableResultId('trivy', rs.uid, 'vulnerability', cve, pkg, 'web');
+  const out = toTrivyOperatorResults(vulns, scanTime);
+  assert.deepEqual(out, [
+    { reportKey: key, resultId: vid('CVE-2026-0001', 'openssl'), result: {
+      source: 'Trivy Vulnerability', policy: 'CVE-2026-0001', rule: 'openssl', category: 'Vulnerability Scan', message: 'openssl: buffer overread',
+      severity: 'critical', result: 'fail', scored: true, timestamp: T,
+      properties: { resultID: vid('CVE-2026-0001', 'openssl'), package: 'openssl', installedVersion: '3.0.15', fixedVersion: '3.0.16', score: '9.8',
+        primaryURL: 'https://avd.aquasec.com/nvd/cve-2026-0001', container: 'web', artifact: 'index.docker.io/library/nginx:1.27' },
+    } },
+    { reportKey: key, resultId: vid('CVE-2026-0003', 'tar'), result: {
+      source: 'Trivy Vulnerability', policy: 'CVE-2026-0003', rule: 'tar', category: 'Vulnerability Scan', message: 'Not yet analysed',
+      result: 'skip', scored: false, timestamp: T,
+      properties: { resultID: vid('CVE-2026-0003', 'tar'), package: 'tar', installedVersion: '1.34', container: 'web', artifact: 'index.docker.io/library/nginx:1.27' },
+    } },
+  ]);
+  const labelled = { kind: 'ReplicaSet', name: 'web-7d9c8', namespace: 'shop' };
+  const cid = (check: string) => stableResultId('trivy', 'shop/ReplicaSet/web-7d9c8', 'misconfiguration', check);
+  const T2 = { seconds: Date.parse('2026-11-22T09:10:00Z') / 1000, nanos: 0 };
+  const checks = toTrivyOperatorResults(audit, scanTime);
+  assert.deepEqual(checks, [
+    { reportKey: { producer: 'trivy', namespace: 'shop', scope: labelled }, resultId: cid('KSV001'), result: {
+      source: 'Trivy ConfigAudit', policy: 'Can elevate its own privileges', rule: 'KSV001', category: 'Kubernetes Security Check',
+      message: "Container 'web' should set 'securityContext.allowPrivilegeEscalation' to false", severity: 'medium', result: 'fail', scored: true, timestamp: T2,
+      properties: { resultID: cid('KSV001'), remediation: 'Set allowPrivilegeEscalation to false.' },
+    } },
+    { reportKey: { producer: 'trivy', namespace: 'shop', scope: labelled }, resultId: cid('KSV003'), result: {
+      source: 'Trivy ConfigAudit', policy: 'Default capabilities not dropped', rule: 'KSV003', category: 'Kubernetes Security Check',
+      message: 'KSV003', severity: 'low', result: 'pass', scored: true, timestamp: T2, properties: { resultID: cid('KSV003') },
+    } },
+  ]);
+  assertDecodes([...out, ...checks] as MappedResult[]);
+  assert.deepEqual(toTrivyOperatorResults({ kind: 'SbomReport', metadata: { ownerReferences: [{ kind: 'Pod', name: 'p' }] }, report: {} }, scanTime),
+    [{ skip: 'unsupported trivy-operator kind SbomReport' }]);
+  assert.deepEqual(toTrivyOperatorResults({ kind: 'VulnerabilityReport', metadata: {}, report: {} }, scanTime),
+    [{ skip: 'malformed: trivy-operator report without report or owner', malformed: true }]);
 });

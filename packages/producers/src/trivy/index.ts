@@ -6,6 +6,7 @@ import { toTrivyResults } from './map.ts';
 export { trivyConfigSchema, type TrivyConfig, type TrivyMapConfig } from './config.ts';
 export { toTrivyResults, imageReportName } from './map.ts';
 export { trivySeverity } from './severity.ts';
+export { toTrivyOperatorResults } from './operator.ts';
 
 /** Trivy: image and k8s scan JSON from files or stdin → one report per image or scanned resource. */
 export const trivyProducer = defineProducer<TrivyConfig>({
