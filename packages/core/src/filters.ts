@@ -89,7 +89,7 @@ export function compileFilter(config: TargetFilterConfig, owner = 'target'): Res
       : `severity ${c.severity || '(none)'} below minimumSeverity ${minimum} of ${owner}`);
   }
   const sources = config.sources && config.sources.length > 0 ? { include: config.sources } : f.sources;
-  const sourceKey = config.sources && config.sources.length > 0 ? `sources of ${owner}` : by;
+  const sourceKey = config.sources && config.sources.length > 0 ? `by sources of ${owner}` : by;
   addValueCheck(checks, 'source', sources, (c) => c.source, sourceKey, 'glob-i', false);
   addValueCheck(checks, 'namespace', f.namespaces, (c) => c.namespace, by, 'glob', true);
   if (f.namespaces?.selector && Object.keys(f.namespaces.selector).length > 0) checks.push(selectorCheck(f.namespaces.selector, by));
