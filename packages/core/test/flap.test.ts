@@ -11,7 +11,7 @@ test('expiry queue pops entries in order once expired', () => {
   assert.equal(q.expiresAt(s2), 2000);
   const seen: Array<[string, string, number]> = [];
   q.sweep(999, (o, k, s) => seen.push([o, k, s]));
-  assert.deepEqual(seen, []);
+  assert.equal(seen.length, 0);
   q.sweep(1000, (o, k, s) => seen.push([o, k, s]));
   assert.deepEqual(seen, [['r1', 'a', 0]]);
   assert.equal(q.expiresAt(s1), undefined);
