@@ -52,7 +52,10 @@ export function createHubbleSource(config: HubbleConfig, deps: ProducerDeps, pro
       const client = new Observer(target, credentials, options) as unknown as grpc.Client & {
         GetFlows(req: unknown): grpc.ClientReadableStream<unknown>;
       };
-      const seen = new Map<string, true>();
+      // Two generations instead of evicting the oldest Map entry one by one: V8 Maps get slow
+      // when the front is deleted repeatedly (keys().next() walks the deleted slots).
+      let seen = new Set<string>();
+      let seenBefore = new Set<string>();
       let last: Timestamp | undefined;
       const resumeFrom = (): Timestamp | undefined => {
         if (!last) return undefined;
@@ -62,9 +65,9 @@ export function createHubbleSource(config: HubbleConfig, deps: ProducerDeps, pro
       const onFlow = (flow: unknown) => {
         if (isRecord(flow)) {
           const id = flowIdentity(flow);
-          if (seen.has(id)) return;
-          seen.set(id, true);
-          if (seen.size > SEEN_CAPACITY) seen.delete(seen.keys().next().value as string);
+          if (seen.has(id) || seenBefore.has(id)) return;
+          seen.add(id);
+          if (seen.size >= SEEN_CAPACITY / 2) { seenBefore = seen; seen = new Set(); }
           const t = timestampOf(flow.time);
           if (t && (!last || compareTimestamps(t, last) > 0)) last = t;
         }
