@@ -171,13 +171,15 @@ export function defineKubectlConformance(ctx: ConformanceContext): void {
     assert.match((await k().run(['get', POLR, '-n', 'chunks'])).stderr, /No resources found in chunks namespace/);
   });
 
-  it('api-resources lists polr, cpolr, reps and creps with their groups', async () => {
+  it('api-resources lists polr, cpolr, reps and creps with their groups (and reports.x-k8s.io by full name)', async () => {
     const rows = table(await k().ok(['api-resources']));
     const has = (name: string, short: string, apiVersion: string, namespaced: string, kind: string) =>
-      assert.ok(rows.some((r) => r.join(' ') === [name, short, apiVersion, namespaced, kind].join(' ')), `${name} ${apiVersion} in\n${rows.map((r) => r.join(' ')).join('\n')}`);
+      assert.ok(rows.some((r) => r.join(' ') === [name, short, apiVersion, namespaced, kind].filter(Boolean).join(' ')), `${name} ${apiVersion} in\n${rows.map((r) => r.join(' ')).join('\n')}`);
     has('policyreports', 'polr', 'wgpolicyk8s.io/v1alpha2', 'true', 'PolicyReport');
     has('clusterpolicyreports', 'cpolr', 'wgpolicyk8s.io/v1alpha2', 'false', 'ClusterPolicyReport');
-    has('policyreports', 'polr', 'reports.x-k8s.io/v1beta2', 'true', 'PolicyReport');
+    // reports.x-k8s.io is served without short names, so `polr` is never ambiguous.
+    has('policyreports', '', 'reports.x-k8s.io/v1beta2', 'true', 'PolicyReport');
+    has('clusterpolicyreports', '', 'reports.x-k8s.io/v1beta2', 'false', 'ClusterPolicyReport');
     has('reports', 'reps', 'openreports.io/v1alpha1', 'true', 'Report');
     has('clusterreports', 'creps', 'openreports.io/v1alpha1', 'false', 'ClusterReport');
   });
