@@ -65,7 +65,7 @@ test('HTTP endpoint on a real socket: http_output and falcosidekick bodies, bad 
   let port = 0;
   let running: Promise<void> | undefined;
   await new Promise<void>((resolve) => {
-    running = createFalcoSource(falcoConfigSchema.parse({ port: 0, path: '/falco', minimumPriority: 'informational' }), { logger: testLogger().logger, now: Date.now }, (p) => { port = p; resolve(); })
+    running = createFalcoSource(falcoConfigSchema.parse({ port: 0, path: '/falco', minimumPriority: 'informational', maxBodyBytes: 4096 }), { logger: testLogger().logger, now: Date.now }, (p) => { port = p; resolve(); })
       .run({ onResult: (m) => results.push(m), onSkip: (s) => skips.push(s) }, controller.signal);
   });
   try {
@@ -79,6 +79,9 @@ test('HTTP endpoint on a real socket: http_output and falcosidekick bodies, bad 
   const bad = await post('10:00:00 Notice plain text output');
   assert.equal(bad.status, 400);
   assert.equal((await post('{}', '/other')).status, 404);
+  const huge = await post(JSON.stringify({ ...(events[0] as object), output: 'x'.repeat(8192) }));
+  assert.equal(huge.status, 413);
+  assert.equal((await fetch(`http://127.0.0.1:${port}/falco`)).status, 405);
   assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
   } finally {
     controller.abort();

@@ -43,9 +43,12 @@ export function createFalcoListener(config: FalcoMapConfig & { path: string; max
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > config.maxBodyBytes && !aborted) {
+        // Answer at once and close the connection; destroying the request here would reset the
+        // shared socket before the 413 reaches the client.
         aborted = true;
+        chunks.length = 0;
+        res.setHeader('connection', 'close');
         reply(res, 413, `body larger than ${config.maxBodyBytes} bytes`);
-        req.destroy();
       } else if (!aborted) chunks.push(chunk);
     });
     req.on('end', () => {
