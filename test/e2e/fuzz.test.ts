@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { RESOURCE_TYPES } from '@docket/model';
 import { startDocket, type DocketServer } from '../support/docket.ts';
 import { createRng, mutate, type FuzzRequest } from './fuzz-mutations.ts';
+import { genReportsPath } from '../support/shared.ts';
 
 const REQUESTS = 2000;
 const CONCURRENCY = 8;
@@ -46,7 +47,7 @@ describe('fuzzing the API with mutated reports (SQLite)', () => {
   });
 
   it(`answers ${REQUESTS} mutated requests with successes or Status bodies and writes nothing else`, async () => {
-    const gen = (group?: string) => execFileSync(process.execPath, ['/work/shared/tools/gen-reports.mjs', '30', ...(group ? [group] : [])], { encoding: 'utf8' });
+    const gen = (group?: string) => execFileSync(process.execPath, [genReportsPath(), '30', ...(group ? [group] : [])], { encoding: 'utf8' });
     // Four results per report keep each request cheap; the mutations matter, not the size.
     const bases = [...gen().trim().split('\n'), ...gen('openreports').trim().split('\n')].map((l) => {
       const o = JSON.parse(l);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runDocket, startDocket, type DocketServer, type RunResult } from '../../../test/support/docket.ts';
 import { runCli } from '../src/program.ts';
+import { genReportsPath } from '../../../test/support/shared.ts';
 
 /** Runs `docket ARGS` in-process (cheaper than a process per call); output is captured line by line. */
 async function docket(args: string[]): Promise<Pick<RunResult, 'code' | 'stdout' | 'stderr'>> {
@@ -147,7 +148,7 @@ describe('docket import', () => {
   });
 
   it('reads stdin with - (NDJSON from the report generator, with bounded concurrency)', async () => {
-    const ndjson = execFileSync(process.execPath, ['/work/shared/tools/gen-reports.mjs', '25', 'openreports'], { encoding: 'utf8' });
+    const ndjson = execFileSync(process.execPath, [genReportsPath(), '25', 'openreports'], { encoding: 'utf8' });
     const r = await runDocket(importArgs('-'), { input: ndjson });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /25 objects: 25 created, 0 configured, 0 unchanged, 0 failed/);

@@ -7,6 +7,7 @@ import {
   BadRequestError, InvalidError, decodeReport, findResource, findResourceByKind, splitApiVersion, toVersion,
   type ReportObject,
 } from '@docket/model';
+import { genReportsPath } from '../../../test/support/shared.ts';
 
 const fixture = (name: string): Record<string, unknown>[] =>
   parseAllDocuments(readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
@@ -89,7 +90,7 @@ test('kinds and versions that do not exist are not found, and a wrong kind for t
 
 for (const group of ['wgpolicy', 'openreports']) {
   test(`200 generated ${group} reports decode, keep their content and round-trip`, () => {
-    const out = execFileSync(process.execPath, ['/work/shared/tools/gen-reports.mjs', '200', group], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const out = execFileSync(process.execPath, [genReportsPath(), '200', group], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const lines = out.trim().split('\n');
     assert.equal(lines.length, 200);
     for (const line of lines) {

@@ -1,6 +1,6 @@
 /**
  * Shared helpers of the store contract suite: report objects in hub form shaped like
- * /work/shared/tools/gen-reports.mjs output (Kyverno per-resource reports, 17 PSS results), keys,
+ * ../shared/tools/gen-reports.mjs output (Kyverno per-resource reports, 17 PSS results), keys,
  * and small async utilities.
  */
 import type { ReportObject, ReportResult } from '@docket/model';
