@@ -67,6 +67,11 @@ export interface ResultTracker {
   observe(report: ReportObject, now: number): ObserveOutcome;
   /** The report was deleted: all its results are removed (fixed) and kept only for the deletion grace. */
   forget(report: ReportObject | string, now: number): RemovedRef[];
+  /**
+   * Keys of the reports the tracker holds state for. After a (re)list, `forget` those the list no
+   * longer has: they were deleted while the watch was down or Docket was not running.
+   */
+  knownReports(): string[];
   /** Start-up is over: unknown reports seen from now on are news. */
   endStartup(): void;
   /** Drops expired removals; observe/forget do this too, call it when idle to release memory. */
@@ -174,6 +179,8 @@ export function createResultTracker(options: ResultTrackerOptions = {}): ResultT
       dropIfEmpty(state);
       return removed;
     },
+
+    knownReports() { return [...reports.keys()]; },
 
     endStartup() { starting = false; },
 

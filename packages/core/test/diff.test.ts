@@ -80,8 +80,10 @@ test('report deletion removes all its results; a quick re-create is not new, a l
   assert.deepEqual(ids(t.observe(rep, T0 + 17 * 60_000)), { added: [id(r('a')), id(r('b'))].sort(), removed: [], returned: [] });
   const t0 = tracker({ deletedReportGraceMs: 0 });
   t0.observe(rep, T0);
+  assert.deepEqual(t0.knownReports(), ['wgpolicyk8s.io/PolicyReport/team-a/pod-web']);
   t0.forget(rep, T0);
   assert.deepEqual(t0.stats(), { reports: 0, seen: 0, remembered: 0 });
+  assert.deepEqual(t0.knownReports(), []);
   assert.equal(t0.observe(rep, T0 + 1).added.length, 2);
 });
 
