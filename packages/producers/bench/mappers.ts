@@ -1,6 +1,6 @@
 /**
  * Quick throughput figures for the producers' pure mappers and the two gRPC sources (real
- * loopback sockets). Not a test: prints one JSON line. Run: node --import tsx packages/producers/bench/mappers.ts
+ * loopback sockets, server in a child process). Not a test: prints one JSON line. Run: node --import tsx packages/producers/bench/mappers.ts
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -8,7 +8,9 @@ import {
   createHubbleSource, createKubearmorSource, falcoConfigSchema, hubbleConfigSchema, kubeBenchConfigSchema, kubearmorConfigSchema,
   toFalcoResult, toHubbleResult, toKubeBenchResults, toKubearmorResult, toTrivyResults, trivyConfigSchema,
 } from '../src/index.ts';
-import { startServer, toProtoFlow } from '../test/support/grpc-servers.ts';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 
 const fx = (name: string) => readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8');
 const N = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -39,39 +41,30 @@ const figures: Record<string, number> = Object.fromEntries([
   rate('kubeBenchChecksPerSec', (N / 6 | 0) * 6, () => { for (let i = 0; i < (N / 6 | 0); i++) toKubeBenchResults(bench, kubeBenchConfigSchema.parse({}), t); }),
 ]);
 
-/** Streams `count` messages from a loopback gRPC server through a source; returns mapped results per second. */
+/**
+ * Streams `count` messages from a loopback gRPC server in a child process through a source;
+ * returns events (mapped or skipped) per second on the client.
+ */
 async function grpcRate(kind: 'hubble' | 'kubearmor', count: number): Promise<number> {
-  const messages = kind === 'hubble'
-    ? flows.map((f) => ({ flow: toProtoFlow(f) }))
-    : alerts.map((a) => ({ ...(a as object), Timestamp: String((a as { Timestamp: number }).Timestamp) }));
-  const server = await startServer(kind, (call) => {
-    let i = 0;
-    const pump = () => {
-      while (i < count) {
-        // Hubble: unique uuids so the duplicate filter does not drop them.
-        const m = kind === 'hubble' ? { flow: { ...(messages[i % messages.length] as { flow: object }).flow, uuid: `u${i}` } } : messages[i % messages.length];
-        i++;
-        if (!call.write(m)) return void call.once('drain', pump);
-      }
-    };
-    pump();
-  });
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('stream-server.ts', import.meta.url).pathname, kind, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = await once(createInterface({ input: child.stdout! }), 'line') as [string];
   const controller = new AbortController();
   let n = 0;
   const t0 = performance.now();
   const logger = { debug() {}, info() {}, warn() {}, error() {} };
   const hooks = { onResult: () => { if (++n === count) controller.abort(); }, onSkip: () => { if (++n === count) controller.abort(); } };
-  const address = `127.0.0.1:${server.port}`;
+  const address = `127.0.0.1:${Number(line)}`;
   const run = kind === 'hubble'
     ? createHubbleSource(hubbleConfigSchema.parse({ address, insecure: true }), { logger, now: Date.now }).run(hooks, controller.signal)
     : createKubearmorSource(kubearmorConfigSchema.parse({ address, insecure: true }), { logger, now: Date.now }).run(hooks, controller.signal);
   await run;
   const seconds = (performance.now() - t0) / 1000;
-  await server.close();
+  child.kill('SIGTERM');
+  await once(child, 'exit');
   return Math.round(count / seconds);
 }
 
-figures.hubbleGrpcPerSec = await grpcRate('hubble', 50_000);
-figures.kubearmorGrpcPerSec = await grpcRate('kubearmor', 50_000);
+figures.hubbleGrpcPerSec = await grpcRate('hubble', 100_000);
+figures.kubearmorGrpcPerSec = await grpcRate('kubearmor', 100_000);
 figures.rssMiB = Math.round(process.memoryUsage().rss / 1024 / 1024);
 console.log(JSON.stringify({ bench: 'producers', events: N, ...figures }));
