@@ -4,8 +4,7 @@
  * on HTTP codes and strings.
  */
 import {
-  AlreadyExistsError, BadRequestError, ConflictError, GoneError, InvalidError, NotFoundError, UnavailableError,
-  type DocketError,
+  AlreadyExistsError, BadRequestError, ConflictError, DocketError, GoneError, InvalidError, NotFoundError, UnavailableError,
 } from '@docket/model';
 
 /** An HTTP failure with no Docket equivalent (401, 403, 405, ...); not retryable. */
@@ -53,6 +52,7 @@ export function errorForStatus(code: number, body: unknown): DocketError | KubeR
 
 /** Converts whatever a client-node call threw; errors that are already typed pass through. */
 export function toKubeError(e: unknown): Error {
+  if (e instanceof DocketError || e instanceof KubeRequestError) return e;
   const err = e as { code?: unknown; body?: unknown; name?: string; type?: string; message?: string };
   // client-node's ApiException: numeric HTTP `code` plus the raw body.
   if (e instanceof Error && typeof err.code === 'number' && err.code >= 100 && err.code < 600) return errorForStatus(err.code, err.body);

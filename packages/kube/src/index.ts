@@ -7,3 +7,6 @@ export {
 } from './report-client.ts';
 export { applyWatchEvent, reconcileList, objectKey, type ReportEvent, type ReportEventType } from './watch-state.ts';
 export { watchReports, type WatchReportsOptions, type WatchState } from './watch-reports.ts';
+export { timestampMs, msToTimestamp, lastSeenMs, toEventResult, combineResults, mergeResults, idOf, type MergeLimits, type MergeOutcome } from './result-merge.ts';
+export { buildReport, reportTarget, writerKeyString, LAST_WRITE_ANNOTATION, type OutputGroup, type WriterReportKey, type BuildInput } from './report-build.ts';
+export { createReportWriter, type ReportWriter, type ReportWriterOptions, type ReportWriterMetrics, type WriteOutcome } from './report-writer.ts';

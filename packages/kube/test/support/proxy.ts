@@ -12,12 +12,16 @@ export interface ProxiedRequest {
   status?: number;
   /** True when the proxy answered itself (fault or blocked). */
   injected?: boolean;
+  /** True when the request reached the upstream server (even if its answer was then replaced). */
+  forwarded?: boolean;
 }
 
 export interface Fault {
   code: number;
   reason: string;
   message?: string;
+  /** Forward the request first and answer the fault instead of the upstream's answer (a lost response). */
+  afterForward?: boolean;
 }
 
 export interface TestProxy {
@@ -63,16 +67,24 @@ export async function startProxy(upstream: string): Promise<TestProxy> {
     const fault = proxy.blocked
       ? { code: 503, reason: 'ServiceUnavailable', message: 'proxy blocked' }
       : proxy.fault?.({ method: entry.method, url: entry.url, index: index++ });
-    if (fault) {
+    if (fault && !fault.afterForward) {
       entry.status = fault.code;
       entry.injected = true;
       req.resume();
       sendStatus(res, fault);
       return;
     }
+    entry.forwarded = true;
     const up = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (upRes) => {
+        if (fault) {
+          upRes.resume();
+          entry.status = fault.code;
+          entry.injected = true;
+          upRes.on('end', () => sendStatus(res, fault));
+          return;
+        }
         entry.status = upRes.statusCode;
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         open.add(res);
