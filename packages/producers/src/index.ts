@@ -1,6 +1,6 @@
 export * from './types.ts';
 export * from './registry.ts';
-export { stableResultId, reportKeyId } from './shared/ids.ts';
+export { stableResultId, reportKeyId, reportName } from './shared/ids.ts';
 export { toTimestamp, parseRfc3339, timestampOf, timestampFromMillis, compareTimestamps, formatTimestamp } from './shared/time.ts';
 export { mergeRepeated } from './shared/merge.ts';
 export { backoffSchema, backoffDelay, DEFAULT_BACKOFF, type BackoffConfig } from './shared/backoff.ts';

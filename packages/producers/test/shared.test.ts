@@ -72,3 +72,17 @@ test('the publisher environment variables as that project reads them', async () 
   assert.deepEqual(tls.producers.hubble, { address: 'tls://relay:443', insecure: false });
   assert.equal(hubbleConfigSchema.safeParse(tls.producers.hubble).success, true);
 });
+
+test('reportName: fixed names kept, scoped names derived, odd or long names made valid and unique', async () => {
+  const { reportName } = await import('../src/index.ts');
+  assert.equal(reportName({ producer: 'kube-bench', name: 'kube-bench-master' }), 'kube-bench-master');
+  assert.equal(reportName({ producer: 'hubble', namespace: 'shop', scope: { apiVersion: 'v1', kind: 'Pod', namespace: 'shop', name: 'web-7d9c8-abcde' } }), 'hubble-pod-web-7d9c8-abcde');
+  assert.equal(reportName({ producer: 'falco', scope: { kind: 'Node', name: 'kind-control-plane' } }), 'falco-node-kind-control-plane');
+  assert.equal(reportName({ producer: 'hubble', name: 'hubble-cluster' }), 'hubble-cluster');
+  const odd = reportName({ producer: 'trivy', scope: { kind: 'ClusterRole', name: 'system:controller:job' } });
+  assert.match(odd, /^trivy-clusterrole-system-controller-job-[0-9a-f]{10}$/);
+  assert.notEqual(odd, reportName({ producer: 'trivy', scope: { kind: 'ClusterRole', name: 'system-controller-job' } }));
+  const long = reportName({ producer: 'trivy', scope: { kind: 'Pod', name: 'a'.repeat(300) } });
+  assert.equal(long.length, 253);
+  assert.match(long, /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+});
