@@ -65,7 +65,7 @@ export function createHubbleSource(config: HubbleConfig, deps: ProducerDeps, pro
       const onFlow = (flow: unknown) => {
         if (isRecord(flow)) {
           const id = flowIdentity(flow);
-          if (seen.has(id) || seenBefore.has(id)) return;
+          if (seen.has(id) || seenBefore.has(id)) return hooks.onSkip?.({ skip: 'duplicate flow after resume' });
           seen.add(id);
           if (seen.size >= SEEN_CAPACITY / 2) { seenBefore = seen; seen = new Set(); }
           const t = timestampOf(flow.time);
