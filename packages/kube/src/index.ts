@@ -10,3 +10,6 @@ export { watchReports, type WatchReportsOptions, type WatchState } from './watch
 export { timestampMs, msToTimestamp, lastSeenMs, toEventResult, combineResults, mergeResults, idOf, type MergeLimits, type MergeOutcome } from './result-merge.ts';
 export { buildReport, reportTarget, writerKeyString, LAST_WRITE_ANNOTATION, type OutputGroup, type WriterReportKey, type BuildInput } from './report-build.ts';
 export { createReportWriter, type ReportWriter, type ReportWriterOptions, type ReportWriterMetrics, type WriteOutcome } from './report-writer.ts';
+export { createLeaseClient, fromLease, toLease, type LeaseClient, type LeaseRecord, type LeaseSpec } from './lease-client.ts';
+export { decide, observe, fingerprintOf, initialSpec, releasedSpec, type LeaseDecision, type Observation } from './lease-logic.ts';
+export { createLeaderElector, type LeaderElector, type LeaderElectorOptions } from './leader-elector.ts';

@@ -1,0 +1,100 @@
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLeaderElector, createLeaseClient, kubeConfigForServer, type LeaderElector } from '../src/index.ts';
+import { startLeaseServer, type LeaseServer } from './support/lease-server.ts';
+import { waitFor } from './support/wait.ts';
+
+interface Candidate {
+  id: string;
+  elector: LeaderElector;
+  /** [startedAt, stoppedAt?] per term. */
+  terms: { start: number; end?: number }[];
+  errors: Error[];
+}
+
+describe('leader election against the Lease test double', () => {
+  let server: LeaseServer;
+  let running: Candidate[] = [];
+  before(async () => {
+    server = await startLeaseServer();
+  });
+  afterEach(async () => {
+    await Promise.all(running.map((c) => c.elector.stop()));
+    running = [];
+    server.failWrites = undefined;
+    server.leases.clear();
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  function candidate(id: string, name: string): Candidate {
+    const c: Candidate = { id, terms: [], errors: [], elector: undefined as unknown as LeaderElector };
+    c.elector = createLeaderElector({
+      client: createLeaseClient(kubeConfigForServer(server.url)), namespace: 'docket-system', name, identity: id,
+      leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100,
+      onStartedLeading: () => c.terms.push({ start: Date.now() }),
+      onStoppedLeading: () => (c.terms.at(-1)!.end = Date.now()),
+      onError: (e) => c.errors.push(e),
+    });
+    running.push(c);
+    c.elector.start();
+    return c;
+  }
+  const holder = (name: string) => server.leases.get(`docket-system/${name}`)?.spec as Record<string, unknown> | undefined;
+
+  it('exactly one of two candidates leads, and it keeps renewing', async () => {
+    const a = candidate('replica-a', 'one');
+    const b = candidate('replica-b', 'one');
+    await waitFor('a leader', () => a.elector.isLeader() || b.elector.isLeader());
+    const leader = a.elector.isLeader() ? a : b;
+    const renewBefore = holder('one')!.renewTime;
+    for (let i = 0; i < 60; i++) { // 1.2 s: longer than the lease, so renewals must have happened
+      assert.equal(Number(a.elector.isLeader()) + Number(b.elector.isLeader()), 1, 'exactly one leader');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(leader.elector.isLeader(), 'the same leader throughout');
+    assert.equal(holder('one')!.holderIdentity, leader.id);
+    assert.notEqual(holder('one')!.renewTime, renewBefore, 'renewTime advanced');
+    assert.match(String(holder('one')!.renewTime), /\.\d{6}Z$/, 'MicroTime on the wire');
+    assert.equal(holder('one')!.leaseDurationSeconds, 1);
+    assert.deepEqual([...a.errors, ...b.errors], []);
+    assert.ok(server.log.some((l) => l.startsWith('PUT ')), 'renewals are PUTs with a resourceVersion precondition');
+  });
+
+  it('a partitioned leader steps down before the other takes over the expired lease', async () => {
+    const a = candidate('replica-a', 'two');
+    await waitFor('a leads', () => a.elector.isLeader());
+    const b = candidate('replica-b', 'two');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(!b.elector.isLeader(), 'b waits while a renews');
+    server.failWrites = (id) => id === 'replica-a'; // a can no longer renew
+    await waitFor('b takes over', () => b.elector.isLeader(), 5000);
+    assert.ok(!a.elector.isLeader());
+    assert.ok(a.terms[0]!.end !== undefined && a.terms[0]!.end <= b.terms[0]!.start, 'no overlap: a stopped before b started');
+    assert.ok(b.terms[0]!.start - a.terms[0]!.end! >= 300, 'b waited for the lease to expire');
+    assert.equal(holder('two')!.holderIdentity, 'replica-b');
+    assert.equal(holder('two')!.leaseTransitions, 1);
+    assert.ok(a.errors.some((e) => /injected failure/.test(e.message)), 'a saw its renewals fail');
+  });
+
+  it('a leader that stops releases the lease, so the successor does not wait for expiry', async () => {
+    const a = candidate('replica-a', 'three');
+    await waitFor('a leads', () => a.elector.isLeader());
+    const b = candidate('replica-b', 'three');
+    await new Promise((r) => setTimeout(r, 150));
+    const stoppedAt = Date.now();
+    await a.elector.stop();
+    assert.ok(!a.elector.isLeader());
+    assert.equal(a.terms[0]!.end !== undefined, true, 'onStoppedLeading was called');
+    await waitFor('b leads', () => b.elector.isLeader(), 3000);
+    assert.ok(Date.now() - stoppedAt < 800, `took over in ${Date.now() - stoppedAt} ms, less than the 1 s lease`);
+  });
+
+  it('rejects timings where the leader could outlive its lease', () => {
+    assert.throws(() => createLeaderElector({
+      client: createLeaseClient(kubeConfigForServer(server.url)), namespace: 'n', name: 'x', identity: 'i',
+      leaseDurationMs: 1000, renewDeadlineMs: 1000, retryPeriodMs: 100, onStartedLeading: () => {}, onStoppedLeading: () => {},
+    }), /renewDeadlineMs must be shorter/);
+  });
+});
