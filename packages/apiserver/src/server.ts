@@ -2,7 +2,7 @@
  * buildApiServer: the Kubernetes-compatible HTTP surface over a ReportStore. It listens nowhere;
  * the composition root (the CLI) calls `listen`. Tests drive it with `inject` or a port-0 listen.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { failureStatus, statusFor } from './status.ts';
 import { registerDiscoveryRoutes, registerHealthRoutes, registerOpenApiRoutes } from './meta-routes.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
@@ -18,7 +18,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     routerOptions: { maxParamLength: 1024 },
     // Producers write thousands of reports a minute: one info line per request would drown the
     // log. Requests are logged at debug below; failures at error in the error handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
 
   // Bodies arrive as raw bytes whatever their type; handlers parse them (JSON, YAML, patches) so
