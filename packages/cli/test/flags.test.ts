@@ -21,6 +21,8 @@ const cases: Case[] = [
   { name: 'unknown --store kind', args: ['serve', '--store', 'mysql://h/db'], code: 2, stderr: [/invalid --store "mysql:\/\/h\/db"/, /sqlite:PATH/, /postgres:\/\//] },
   { name: '--store without a database name', args: ['serve', '--store', 'postgres://u:pw@h:5432'], code: 2, stderr: [/invalid --store "postgres:\/\/u:\*\*\*@h:5432"/, /missing database/] },
   { name: 'non-numeric --max-body-bytes', args: ['serve', '--max-body-bytes', 'lots'], code: 2, stderr: [/--max-body-bytes must be a positive integer/] },
+  { name: 'unitless --history-retention', args: ['serve', '--history-retention', '300'], code: 2, stderr: [/--history-retention must be a positive duration such as 90s, 5m or 1h/] },
+  { name: 'zero --history-retention', args: ['serve', '--history-retention', '0s'], code: 2, stderr: [/--history-retention must be a positive duration/] },
   { name: 'unknown --log-level', args: ['serve', '--log-level', 'loud'], code: 2, stderr: [/--log-level/, /info/] },
   { name: 'bad --cluster-id', args: ['serve', '--cluster-id', 'a b'], code: 2, stderr: [/invalid --cluster-id "a b"/] },
   { name: 'unknown option', args: ['serve', '--port', '1'], code: 2, stderr: [/unknown option '--port'/] },

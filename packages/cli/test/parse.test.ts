@@ -5,6 +5,7 @@ import { describeStore, parseStoreUrl } from '../src/store-url.ts';
 import { parseDocuments } from '../src/documents.ts';
 import { isUnchanged, toTarget } from '../src/upsert.ts';
 import { formatLogLine } from '../src/log-format.ts';
+import { parseDuration } from '../src/commands/serve.ts';
 
 describe('parseListen / isLoopback', () => {
   const cases: [string, string, number, boolean][] = [
@@ -118,5 +119,15 @@ describe('formatLogLine', () => {
     const line = JSON.stringify({ level: 30, time: '2026-11-22T20:48:15.877Z', name: 'docket', msg: 'serving', url: 'http://127.0.0.1:1', n: 3 });
     assert.equal(formatLogLine(line), '20:48:15.877 INFO  serving url=http://127.0.0.1:1 n=3\n');
     assert.equal(formatLogLine('plain warning'), 'plain warning');
+  });
+});
+
+describe('parseDuration', () => {
+  const parse = parseDuration('--history-retention');
+  it('reads ms, s, m and h', () => {
+    assert.deepEqual(['250ms', '90s', '5m', '2h'].map(parse), [250, 90_000, 300_000, 7_200_000]);
+  });
+  it('rejects what is not a positive duration', () => {
+    for (const bad of ['', '5', '5d', '-1s', '1.5m', '0m']) assert.throws(() => parse(bad), /--history-retention must be a positive duration/, bad);
   });
 });

@@ -16,6 +16,8 @@ export interface ServeOptions {
   store: string;
   clusterId: string;
   maxBodyBytes: number;
+  /** How long superseded versions and change-log entries are kept, in ms. */
+  historyRetention: number;
   logLevel: string;
 }
 
@@ -40,6 +42,18 @@ function positiveInt(flag: string) {
   };
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses `90s`, `5m`, `1h`, `250ms` (commander usage error otherwise). Pure. */
+export function parseDuration(flag: string) {
+  return (value: string): number => {
+    const m = /^(\d+)(ms|s|m|h)$/.exec(value.trim());
+    const ms = m ? Number(m[1]) * DURATION_UNITS[m[2]!]! : NaN;
+    if (!Number.isSafeInteger(ms) || ms <= 0) throw new InvalidArgumentError(`${flag} must be a positive duration such as 90s, 5m or 1h`);
+    return ms;
+  };
+}
+
 export function serveCommand(deps: CliDeps): Command {
   return new Command('serve')
     .description('serve the Kubernetes-compatible report API')
@@ -47,6 +61,11 @@ export function serveCommand(deps: CliDeps): Command {
     .option('--store <url>', 'sqlite:PATH or postgres://USER@HOST:PORT/DB', 'sqlite:./data/docket.db')
     .option('--cluster-id <id>', 'cluster id stamped on every stored row', 'default')
     .option('--max-body-bytes <n>', 'largest accepted request body', positiveInt('--max-body-bytes'), 3 * 1024 * 1024)
+    .option(
+      '--history-retention <duration>',
+      'how long superseded versions are kept for watch resume and paginated lists (e.g. 90s, 5m)',
+      parseDuration('--history-retention'), 5 * 60_000,
+    )
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .action(async (opts: ServeOptions) => {
       deps.onServing(await startServe(opts, deps));
@@ -85,7 +104,7 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
   }
   // Loaded here rather than at the top so `docket import`/`version` start without the server code.
   const [{ openStore }, { buildApiServer }] = await Promise.all([import('@docket/store'), import('@docket/apiserver')]);
-  const store = await openWithTimeout(() => openStore(location.url, { clusterId: opts.clusterId }), describeStore(location));
+  const store = await openWithTimeout(() => openStore(location.url, { clusterId: opts.clusterId, historyRetentionMs: opts.historyRetention }), describeStore(location));
   const app = buildApiServer({ store, logger, maxBodyBytes: opts.maxBodyBytes });
   try {
     await app.listen({ host: listen.host, port: listen.port });
