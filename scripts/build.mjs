@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Production bundle: packages/cli/src/main.ts and every @docket/* workspace source it reaches,
+// bundled by esbuild into dist/docket.mjs. Real npm dependencies stay external and resolve at run
+// time from node_modules, so native modules (better-sqlite3) and packages that read their own files
+// keep working. The launcher (packages/cli/bin/docket.js) picks the bundle up when it is newer than
+// every source, and falls back to tsx otherwise. Prints nothing on success (`npm start` runs it).
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Bare imports are npm packages (external) unless they name a workspace package. */
+const externalDeps = {
+  name: 'external-deps',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('@docket/')) return undefined;
+      return { path: args.path, external: true };
+    });
+    // Sources that locate files next to themselves (`new URL('../x', import.meta.url)`) must keep
+    // their own URL, not the bundle's: the repository stays in place, so pin the original one.
+    b.onLoad({ filter: /\/packages\/[^/]+\/src\/.*\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+    });
+  },
+};
+
+try {
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['packages/cli/src/main.ts'],
+    outfile: 'dist/docket.mjs',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    plugins: [externalDeps],
+    logLevel: 'error',
+  });
+} catch {
+  // esbuild has already printed the errors (logLevel 'error').
+  process.exit(1);
+}
