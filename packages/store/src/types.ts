@@ -141,6 +141,21 @@ export interface Watch {
   stop(): void;
 }
 
+/**
+ * Filter of `countResults`; every field set must match (exact, case-sensitive). Result attributes
+ * are compared as stored: `source` is the result's own source, else its report's.
+ */
+export interface ResultFilter {
+  policy?: string;
+  rule?: string;
+  result?: string;
+  severity?: string;
+  category?: string;
+  source?: string;
+  /** The result's subject: its own `resources[0].uid`, else its report's `scope.uid`. */
+  subjectUid?: string;
+}
+
 export interface ReportStore {
   /** The engine name, e.g. `sqlite` or `postgres`. */
   readonly engine: string;
@@ -173,6 +188,12 @@ export interface ReportStore {
   list(ref: CollectionRef, opts?: ListOptions): Promise<ListResult>;
 
   watch(ref: CollectionRef, opts?: WatchOptions): Promise<Watch>;
+
+  /**
+   * Counts the current results of a collection (`ref.namespace` narrows it) matching `filter`,
+   * answered from the normalised result rows without reading documents.
+   */
+  countResults(ref: CollectionRef, filter?: ResultFilter): Promise<number>;
 
   /** The newest committed resourceVersion. */
   currentResourceVersion(): Promise<string>;

@@ -8,6 +8,7 @@ import { crudContract } from './contract-crud.ts';
 import { durabilityContract } from './contract-durability.ts';
 import type { ContractStoreFactory } from './contract-fixtures.ts';
 import { listContract } from './contract-list.ts';
+import { resultsContract } from './contract-results.ts';
 import { watchBackpressureContract, watchContract } from './contract-watch.ts';
 
 export type { ContractStoreFactory } from './contract-fixtures.ts';
@@ -19,5 +20,6 @@ export function runStoreContract(name: string, makeStore: ContractStoreFactory):
     watchContract(makeStore);
     watchBackpressureContract(makeStore);
     durabilityContract(makeStore);
+    resultsContract(makeStore);
   });
 }

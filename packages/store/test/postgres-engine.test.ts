@@ -57,13 +57,15 @@ describe('postgres store: engine', () => {
     ];
     const created = await store.create(key('idx'), report('idx', results, { team: 'a', env: 'prod' }));
     const rows = async () => (await sql.query(
-      `SELECT idx, result_id, policy, result, severity, source, res_kind, res_uid FROM docket_results
-       WHERE cluster_id = 'c1' AND name = 'idx' ORDER BY idx`)).rows;
+      `SELECT r.idx, encode(r.result_id, 'hex') AS result_id, k.policy, k.result, k.severity, k.source, r.res_kind, r.res_uid
+       FROM docket_results r JOIN docket_result_keys k ON k.id = r.key_id
+       WHERE r.cluster_id = 'c1' AND r.name = 'idx' ORDER BY r.idx`)).rows;
     const labels = async () => (await sql.query(
       `SELECT key, value FROM docket_labels WHERE cluster_id = 'c1' AND name = 'idx' ORDER BY key`)).rows;
     assert.deepEqual(await rows(), [
-      { idx: 0, result_id: resultId(results[0]!, created.scope), policy: 'p1', result: 'fail', severity: 'high', source: 'kyverno', res_kind: 'Pod', res_uid: 'uid-idx' },
-      { idx: 1, result_id: resultId(results[1]!, created.scope), policy: 'p2', result: 'pass', severity: null, source: null, res_kind: 'Deployment', res_uid: 'd-uid' },
+      // No own resource: the subject is the report's scope (NULL here, scope_uid on the object).
+      { idx: 0, result_id: resultId(results[0]!, created.scope), policy: 'p1', result: 'fail', severity: 'high', source: 'kyverno', res_kind: null, res_uid: null },
+      { idx: 1, result_id: resultId(results[1]!, created.scope), policy: 'p2', result: 'pass', severity: '', source: '', res_kind: 'Deployment', res_uid: 'd-uid' },
     ]);
     assert.deepEqual(await labels(), [{ key: 'env', value: 'prod' }, { key: 'team', value: 'a' }]);
 

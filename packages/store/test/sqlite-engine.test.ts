@@ -37,10 +37,14 @@ describe('sqlite engine', () => {
     await s.close();
     const db = new Database(path, { readonly: true });
     try {
-      const rows = db.prepare('SELECT cluster_id, namespace, policy, result, seq FROM results ORDER BY seq').all() as { cluster_id: string; namespace: string; policy: string; result: string; seq: number }[];
+      const rows = db.prepare(`SELECT k.cluster_id, k.result, r.seq, length(r.result_id) AS idLen, r.subject_uid FROM results r
+        JOIN result_keys k ON k.id = r.key_id ORDER BY r.seq`).all() as { cluster_id: string; result: string; seq: number; idLen: number; subject_uid: string | null }[];
       assert.equal(rows.length, 5);
       assert.deepEqual(rows.map((r) => r.result), makeResults(2, 5).map((r) => r.result));
-      assert.ok(rows.every((r) => r.cluster_id === 'east' && r.namespace === 'team-1'));
+      assert.ok(rows.every((r) => r.cluster_id === 'east' && r.idLen === 16 && r.subject_uid === null));
+      // 17 + 5 results over 17 policies with two results and two severities: interned, not repeated.
+      const keys = db.prepare('SELECT count(*) FROM result_keys').pluck().get() as number;
+      assert.ok(keys <= 17 * 2 && keys >= 17, `result_keys ${keys}`);
       assert.deepEqual(db.prepare('SELECT key, value, cluster_id FROM labels ORDER BY key').all(), [
         { key: 'a', value: '1', cluster_id: 'east' }, { key: 'b', value: '2', cluster_id: 'east' },
       ]);

@@ -8,6 +8,7 @@ import type { ReportObject } from '@docket/model';
 import type { ObjectKey } from '../types.ts';
 import { fromRow, toRow } from './rows.ts';
 import type { ObjectRow } from './rows.ts';
+import type { FreshKeys, KeyDictionary } from './result-keys.ts';
 
 type Client = pg.PoolClient;
 
@@ -133,8 +134,11 @@ export async function writeLabels(c: Client, clusterId: string, clear: readonly 
   });
 }
 
-/** Replaces the result rows of `clear` keys with those of `ws`. */
-export async function writeResults(c: Client, clusterId: string, clear: readonly ObjectKey[], ws: readonly RowWrite[]): Promise<void> {
+/**
+ * Replaces the result rows of `clear` keys with those of `ws`, interning their attributes in
+ * `keys`; returns the dictionary ids to cache once the transaction commits.
+ */
+export async function writeResults(c: Client, clusterId: string, clear: readonly ObjectKey[], ws: readonly RowWrite[], keys?: KeyDictionary): Promise<FreshKeys> {
   if (clear.length > 0) {
     await c.query({
       name: 'docket-bulk-results-clear',
@@ -142,24 +146,33 @@ export async function writeResults(c: Client, clusterId: string, clear: readonly
       values: [clusterId, ...keyArrays(clear)],
     });
   }
+  const all = ws.flatMap((w) => w.row.resultRows);
+  if (all.length === 0) return [];
+  if (!keys) throw new Error('writeResults: result rows need the key dictionary');
+  const { ids, fresh } = await keys.resolve(c, all);
   const owners: ObjectKey[] = [];
-  const cols: unknown[][] = Array.from({ length: 13 }, () => []);
+  const idx: number[] = [], keyId: number[] = [], rid: Buffer[] = [], ts: (number | null)[] = [];
+  const uid: (string | null)[] = [], kind: (string | null)[] = [], ns: (string | null)[] = [], name: (string | null)[] = [];
   for (const w of ws) {
-    const r = w.row.resultCols;
-    const all = [r.idx, r.resultId, r.policy, r.rule, r.result, r.severity, r.category, r.source, r.resKind, r.resNamespace, r.resName, r.resUid, r.ts];
-    for (let i = 0; i < r.idx.length; i++) {
+    w.row.resultRows.forEach((r, i) => {
       owners.push(w.key);
-      all.forEach((col, j) => cols[j]!.push(col[i]));
-    }
+      idx.push(i);
+      keyId.push(ids.get(r.attrKey)!);
+      rid.push(r.resultId);
+      ts.push(r.timestamp);
+      uid.push(r.subject?.uid ?? null);
+      kind.push(r.subject?.kind ?? null);
+      ns.push(r.subject?.namespace ?? null);
+      name.push(r.subject?.name ?? null);
+    });
   }
-  if (owners.length === 0) return;
   await c.query({
     name: 'docket-bulk-results',
-    text: `INSERT INTO docket_results (cluster_id, grp, resource, namespace, name, idx, result_id, policy, rule, result,
-        severity, category, source, res_kind, res_namespace, res_name, res_uid, ts)
-      SELECT $1, t.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[],
-        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-        $18::bigint[]) AS t`,
-    values: [clusterId, ...keyArrays(owners), ...cols],
+    text: `INSERT INTO docket_results (cluster_id, grp, resource, namespace, name, idx, key_id, result_id, ts,
+        res_uid, res_kind, res_namespace, res_name)
+      SELECT $1, t.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::bytea[],
+        $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[]) AS t`,
+    values: [clusterId, ...keyArrays(owners), idx, keyId, rid, ts, uid, kind, ns, name],
   });
+  return fresh;
 }

@@ -20,6 +20,7 @@ import { alreadyExists } from '../shared/errors.ts';
 import type { ObjectKey } from '../types.ts';
 import { copyToHistory, insertMany, keyString, lockMany, removeMany, replaceMany, rowWrite, writeLabels, writeResults } from './bulk.ts';
 import type { RowWrite } from './bulk.ts';
+import type { KeyDictionary } from './result-keys.ts';
 import { stamp } from './tx.ts';
 import type { Change } from './tx.ts';
 
@@ -62,6 +63,8 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** Transactions in flight at once. Default 2: one commits while the next fills. */
   maxInFlight?: number;
+  /** Result-attribute dictionary of this store. */
+  keys: KeyDictionary;
 }
 
 /** SQLSTATEs after which a batch is simply retried. */
@@ -148,7 +151,9 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
     const relabelled = replaces.filter((x) => !x.sameLabels);
     await writeLabels(c, clusterId, [...removes, ...relabelled].map((x) => x.p.op.key), [...inserts2, ...relabelled].map((x) => x.row!));
     const rescored = replaces.filter((x) => !x.keep);
-    await writeResults(c, clusterId, [...removes, ...rescored].map((x) => x.p.op.key), [...inserts2, ...rescored].map((x) => x.row!));
+    const fresh = await writeResults(c, clusterId, [...removes, ...rescored].map((x) => x.p.op.key), [...inserts2, ...rescored].map((x) => x.row!), opts.keys);
+    // Settled only after COMMIT: the cache never names a key a rolled-back transaction inserted.
+    settle.push(() => opts.keys.remember(fresh));
     const changes: Change[] = [];
     const at = live.map((x) => {
       if (x.w.action === 'none') return -1;

@@ -11,6 +11,8 @@ import type { ReportStore, StoreOptions } from '../types.ts';
 import { readChanges, startFeed } from './feed.ts';
 import type { Feed } from './feed.ts';
 import { createGroupCommitter } from './group-commit.ts';
+import { countResults } from './result-query.ts';
+import { createKeyDictionary } from './result-keys.ts';
 import { compactedRv, currentRv, getObject, listObjects } from './reads.ts';
 import { compactedKey, migrate } from './schema.ts';
 import { createObject, deleteCollectionVerb, deleteObjectVerb, updateObjectVerb } from './writes.ts';
@@ -60,7 +62,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
     throw e;
   }
   const clusterId = o.clusterId;
-  const deps = { pool, clusterId, now: () => new Date(), commit: createGroupCommitter({ pool, clusterId, maxInFlight: Math.max(1, Math.min(2, (opts.poolSize ?? 10) - 1)) }) };
+  const deps = { pool, clusterId, now: () => new Date(), commit: createGroupCommitter({ pool, clusterId, keys: createKeyDictionary(clusterId), maxInFlight: Math.max(1, Math.min(2, (opts.poolSize ?? 10) - 1)) }) };
 
   const hub = createWatchHub({
     readChanges: (ref, after, limit) => readChanges(pool, clusterId, ref, after, limit),
@@ -137,6 +139,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
       return guard(hub.watch(ref, wo));
     },
     currentResourceVersion: async () => String(await guard(currentRv(pool))),
+    countResults: (ref, filter) => guard(countResults(pool, clusterId, ref, filter)),
     compact: () => guard(compact()),
     async ping() {
       await guard(pool.query('SELECT 1'));

@@ -38,6 +38,8 @@ export interface GroupCommitDeps {
   saveRv(rv: number): void;
   /** Called after a successful commit with the new resourceVersion and the changes, in rv order. */
   committed(rv: number, events: ChangeEvent[]): void;
+  /** Called after any rollback (one write's savepoint or the whole batch), before the next write runs. */
+  rolledBack?(): void;
   maxBatch?: number;
 }
 
@@ -85,6 +87,7 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
         } catch (error) {
           rollbackTo.run();
           release.run();
+          deps.rolledBack?.();
           rv = before;
           outcomes.push({ ok: false, error });
         }
@@ -93,6 +96,7 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
       commit.run();
     } catch (error) {
       try { rollback.run(); } catch { /* already rolled back */ }
+      deps.rolledBack?.();
       for (const p of batch) p.reject(error);
       return;
     }

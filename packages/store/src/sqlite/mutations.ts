@@ -14,7 +14,7 @@ import { labelPairs, objectColumns, resultRows } from '../shared/rows.ts';
 import type { ChangeEvent } from '../shared/watch-hub.ts';
 import { decodeResultsJson, decodeStored, encodeDoc } from './codec.ts';
 import type { TxContext, WriteOp } from './group-commit.ts';
-import { createResultRowWriter } from './result-rows.ts';
+import { createKeyDictionary, createResultRowWriter } from './result-rows.ts';
 import { CHANGE_TYPES, type ObjectRow, type Statements } from './statements.ts';
 
 export interface MutationDeps {
@@ -24,7 +24,8 @@ export interface MutationDeps {
 }
 
 export function createMutations({ db, stmts, clusterId }: MutationDeps) {
-  const resultWriter = createResultRowWriter(db, clusterId);
+  const keys = createKeyDictionary(db, clusterId);
+  const resultWriter = createResultRowWriter(db, keys);
   const keyArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace, k.name] as const;
   const collArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace] as const;
 
@@ -53,7 +54,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
       stored.metadata.uid, rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.results);
     const id = Number(lastInsertRowid);
     writeLabels(id, stored);
-    resultWriter.insertRows(id, key.namespace, resultRows(stored));
+    resultWriter.insertRows(id, resultRows(stored));
     stmts.countUp.run(...collArgs(key));
     change(tx, rv, 'ADDED', key);
     return { value: stored, events: [event(rv, 'ADDED', key, stored)] };
@@ -71,7 +72,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
       stmts.deleteLabels.run(row.id);
       writeLabels(row.id, stored);
     }
-    if (enc.resultsJson !== prevResultsJson) resultWriter.syncRows(row.id, key.namespace, resultRows(stored));
+    if (enc.resultsJson !== prevResultsJson) resultWriter.syncRows(row.id, resultRows(stored));
     change(tx, rv, 'MODIFIED', key);
     return { value: stored, events: [event(rv, 'MODIFIED', key, stored, prev)] };
   }
@@ -137,5 +138,5 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
     };
   }
 
-  return { create, update, delete: del, readRow };
+  return { create, update, delete: del, readRow, keys };
 }

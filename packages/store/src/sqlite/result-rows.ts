@@ -1,67 +1,104 @@
 /**
- * Writes a report's result rows. Rewrites are diffed by position: unchanged rows are left alone and
- * changed rows are updated column by column, so a rewrite that only moves timestamps (the usual
- * background rescan) touches no index at all.
+ * Writes a report's result rows: each result's repeating attributes are interned in `result_keys`
+ * (an in-process cache answers known keys without a query) and the row itself holds only the key
+ * id, the binary result id, the timestamp and an own subject. Rewrites are diffed by position:
+ * unchanged rows are left alone, so a rewrite that only moves timestamps touches no index.
  */
 import type Database from 'better-sqlite3';
-import type { ResultRow } from '../shared/rows.ts';
+import { attrHash, type ResultAttrs, type ResultRow } from '../shared/rows.ts';
 
-/** Column name for each ResultRow field, in insert order after (object_id, seq, cluster_id, namespace). */
-const FIELDS: readonly [keyof ResultRow, string][] = [
-  ['resultId', 'result_id'], ['policy', 'policy'], ['rule', 'rule'], ['result', 'result'], ['severity', 'severity'],
-  ['category', 'category'], ['source', 'source'], ['scored', 'scored'], ['message', 'message'], ['subjectKind', 'subject_kind'],
-  ['subjectName', 'subject_name'], ['subjectNamespace', 'subject_namespace'], ['subjectUid', 'subject_uid'], ['timestamp', 'ts'],
-];
+/** The cache is dropped whole past this many keys (a real cluster has a few thousand). */
+const CACHE_LIMIT = 100_000;
 
-type StoredRow = Record<string, unknown> & { seq: number };
+interface StoredRow {
+  seq: number;
+  key_id: number;
+  result_id: Buffer;
+  ts: number | null;
+  subject_uid: string | null;
+  subject_kind: string | null;
+  subject_name: string | null;
+  subject_namespace: string | null;
+}
 
-export function createResultRowWriter(db: Database.Database, clusterId: string) {
-  const insert = db.prepare(`INSERT INTO results (object_id, seq, cluster_id, namespace, ${FIELDS.map((f) => f[1]).join(', ')})
-    VALUES (?, ?, ?, ?, ${FIELDS.map(() => '?').join(', ')})`);
-  const readAll = db.prepare(`SELECT seq, namespace, ${FIELDS.map((f) => f[1]).join(', ')} FROM results WHERE object_id = ? ORDER BY seq`);
-  const deleteFrom = db.prepare('DELETE FROM results WHERE object_id = ? AND seq >= ?');
-  const deleteAll = db.prepare('DELETE FROM results WHERE object_id = ?');
-  const updates = new Map<number, Database.Statement>();
+function rowValues(keyId: number, r: ResultRow): unknown[] {
+  const s = r.subject;
+  return [keyId, r.resultId, r.timestamp, s?.uid ?? null, s?.kind ?? null, s?.name ?? null, s?.namespace ?? null];
+}
 
-  function updateFor(mask: number): Database.Statement {
-    let s = updates.get(mask);
-    if (!s) {
-      const sets = FIELDS.filter((_, i) => mask & (1 << i)).map((f) => `${f[1]} = ?`);
-      s = db.prepare(`UPDATE results SET ${sets.join(', ')} WHERE object_id = ? AND seq = ?`);
-      updates.set(mask, s);
-    }
-    return s;
+function sameRow(old: StoredRow, keyId: number, r: ResultRow): boolean {
+  const s = r.subject;
+  return old.key_id === keyId && old.ts === r.timestamp && old.result_id.equals(r.resultId)
+    && old.subject_uid === (s?.uid ?? null) && old.subject_kind === (s?.kind ?? null)
+    && old.subject_name === (s?.name ?? null) && old.subject_namespace === (s?.namespace ?? null);
+}
+
+/**
+ * Interns attribute tuples. Ids found or inserted inside a transaction are held in `fresh` and only
+ * enter the cache once that transaction commits (`committed`); a rollback (`rolledBack`) forgets
+ * them, so the cache never names a row that does not exist.
+ */
+export function createKeyDictionary(db: Database.Database, clusterId: string) {
+  const insert = db.prepare(`INSERT OR IGNORE INTO result_keys (hash, cluster_id, policy, rule, result, severity, category, source, scored, message)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const find = db.prepare('SELECT id FROM result_keys WHERE hash = ?').pluck();
+  const cache = new Map<string, number>();
+  let fresh = new Map<string, number>();
+
+  function idOf(attrKey: string, a: ResultAttrs): number {
+    const hit = cache.get(attrKey) ?? fresh.get(attrKey);
+    if (hit !== undefined) return hit;
+    const hash = attrHash(clusterId, attrKey);
+    const r = insert.run(hash, clusterId, a.policy, a.rule, a.result, a.severity, a.category, a.source, a.scored, a.message);
+    const id = r.changes > 0 ? Number(r.lastInsertRowid) : find.get(hash) as number;
+    fresh.set(attrKey, id);
+    return id;
   }
 
-  function insertRows(id: number, namespace: string, rows: readonly ResultRow[], from = 0): void {
+  return {
+    idOf,
+    committed(): void {
+      if (fresh.size === 0) return;
+      if (cache.size + fresh.size > CACHE_LIMIT) cache.clear();
+      for (const [k, v] of fresh) cache.set(k, v);
+      fresh = new Map();
+    },
+    rolledBack(): void { fresh = new Map(); },
+    /** Forgets everything (after housekeeping deleted unreferenced keys). */
+    reset(): void { cache.clear(); fresh = new Map(); },
+  };
+}
+
+export type KeyDictionary = ReturnType<typeof createKeyDictionary>;
+
+export function createResultRowWriter(db: Database.Database, keys: KeyDictionary) {
+  const insert = db.prepare(`INSERT INTO results (object_id, seq, key_id, result_id, ts, subject_uid, subject_kind, subject_name, subject_namespace)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const update = db.prepare(`UPDATE results SET key_id = ?, result_id = ?, ts = ?, subject_uid = ?, subject_kind = ?,
+    subject_name = ?, subject_namespace = ? WHERE object_id = ? AND seq = ?`);
+  const readAll = db.prepare(`SELECT seq, key_id, result_id, ts, subject_uid, subject_kind, subject_name, subject_namespace
+    FROM results WHERE object_id = ? ORDER BY seq`);
+  const deleteFrom = db.prepare('DELETE FROM results WHERE object_id = ? AND seq >= ?');
+  const deleteAll = db.prepare('DELETE FROM results WHERE object_id = ?');
+
+  function insertRows(id: number, rows: readonly ResultRow[], from = 0): void {
     for (let seq = from; seq < rows.length; seq++) {
       const r = rows[seq]!;
-      insert.run(id, seq, clusterId, namespace, ...FIELDS.map((f) => r[f[0]]));
+      insert.run(id, seq, ...rowValues(keys.idOf(r.attrKey, r.attrs), r));
     }
   }
 
   /** Brings the stored rows of object `id` to `rows`, touching only what changed. */
-  function syncRows(id: number, namespace: string, rows: readonly ResultRow[]): void {
+  function syncRows(id: number, rows: readonly ResultRow[]): void {
     const old = readAll.all(id) as StoredRow[];
-    if (old.length > 0 && old[0]!['namespace'] !== namespace) {
-      deleteAll.run(id);
-      insertRows(id, namespace, rows);
-      return;
-    }
     const common = Math.min(old.length, rows.length);
     for (let seq = 0; seq < common; seq++) {
-      const prev = old[seq]!;
-      const next = rows[seq]!;
-      let mask = 0;
-      const values: unknown[] = [];
-      FIELDS.forEach(([field, col], i) => {
-        const v = next[field];
-        if (prev[col] !== v) { mask |= 1 << i; values.push(v); }
-      });
-      if (mask) updateFor(mask).run(...values, id, seq);
+      const r = rows[seq]!;
+      const keyId = keys.idOf(r.attrKey, r.attrs);
+      if (!sameRow(old[seq]!, keyId, r)) update.run(...rowValues(keyId, r), id, seq);
     }
     if (old.length > rows.length) deleteFrom.run(id, rows.length);
-    insertRows(id, namespace, rows, common);
+    insertRows(id, rows, common);
   }
 
   return { insertRows, syncRows, deleteAll: (id: number) => { deleteAll.run(id); } };

@@ -37,23 +37,29 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX labels_kv ON labels (key, value);
 
-  -- One row per result, for queries that must not parse documents.
-  CREATE TABLE results (
-    object_id INTEGER NOT NULL, seq INTEGER NOT NULL,
-    cluster_id TEXT NOT NULL, namespace TEXT NOT NULL, result_id TEXT NOT NULL,
+  -- Result attributes that repeat across reports (Kyverno PSS results differ per report only in
+  -- the resource and timestamp), interned once; hash = 16 bytes of sha256 over (cluster, attributes).
+  CREATE TABLE result_keys (
+    id INTEGER PRIMARY KEY, hash BLOB NOT NULL, cluster_id TEXT NOT NULL,
     policy TEXT NOT NULL, rule TEXT NOT NULL, result TEXT NOT NULL, severity TEXT NOT NULL,
-    category TEXT NOT NULL, source TEXT NOT NULL, scored INTEGER, message TEXT NOT NULL,
-    subject_kind TEXT NOT NULL, subject_name TEXT NOT NULL, subject_namespace TEXT NOT NULL, subject_uid TEXT NOT NULL,
-    ts INTEGER,
+    category TEXT NOT NULL, source TEXT NOT NULL, scored INTEGER, message TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX result_keys_hash ON result_keys (hash);
+  CREATE INDEX result_keys_policy ON result_keys (policy, rule);
+  CREATE INDEX result_keys_result ON result_keys (result, severity);
+  CREATE INDEX result_keys_source ON result_keys (source, result);
+  CREATE INDEX result_keys_category ON result_keys (category);
+
+  -- One small row per result, for queries that must not parse documents. result_id is the binary
+  -- id (16 bytes); subject_* are set only when the result names its own resource (NULL = the
+  -- report's scope, on objects). Namespace queries join objects.
+  CREATE TABLE results (
+    object_id INTEGER NOT NULL, seq INTEGER NOT NULL, key_id INTEGER NOT NULL, result_id BLOB NOT NULL, ts INTEGER,
+    subject_uid TEXT, subject_kind TEXT, subject_name TEXT, subject_namespace TEXT,
     PRIMARY KEY (object_id, seq)
   ) WITHOUT ROWID;
-  -- Each index costs ~25 us per report write; these five serve namespace, policy/rule, result/severity,
-  -- source and resource queries (severity alone is always asked together with a result).
-  CREATE INDEX results_namespace ON results (namespace, result);
-  CREATE INDEX results_policy ON results (policy, rule);
-  CREATE INDEX results_result ON results (result, severity);
-  CREATE INDEX results_source ON results (source, result);
-  CREATE INDEX results_subject ON results (subject_uid);
+  CREATE INDEX results_key ON results (key_id);
+  CREATE INDEX results_subject ON results (subject_uid) WHERE subject_uid IS NOT NULL;
 
   -- Superseded versions, alive in [rv_from, rv_to). Every rv is one change, so rv_to is unique.
   CREATE TABLE history (

@@ -10,6 +10,7 @@ import { createWatchHub } from '../shared/watch-hub.ts';
 import { createGroupCommitter } from './group-commit.ts';
 import { createMutations } from './mutations.ts';
 import { createReads } from './reads.ts';
+import { createResultQuery } from './result-query.ts';
 import { openDatabase, type SqliteSynchronous } from './schema.ts';
 import { prepareStatements } from './statements.ts';
 
@@ -35,6 +36,10 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
 
   const reads = createReads({ db, stmts, clusterId: o.clusterId, currentRv: () => rv, compactedRv: () => compacted });
   const mutations = createMutations({ db, stmts, clusterId: o.clusterId });
+  const resultQuery = createResultQuery(db, o.clusterId);
+  // Dictionary rows no current result uses (their objects were deleted or rescored). Runs inside a
+  // write transaction, so no concurrent write can be about to reuse one.
+  const pruneKeys = db.prepare('DELETE FROM result_keys WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.key_id = result_keys.id)');
   const hub = createWatchHub({
     readChanges: async (ref, after, limit) => reads.readChanges(ref, after, limit),
     compactedRv: async () => compacted,
@@ -44,7 +49,8 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     db,
     getRv: () => stmts.getRv.get() as number,
     saveRv: (next) => { stmts.setRv.run(next); },
-    committed: (next, events) => { rv = next; hub.publish(events); },
+    committed: (next, events) => { rv = next; mutations.keys.committed(); hub.publish(events); },
+    rolledBack: () => { mutations.keys.rolledBack(); },
   });
 
   function compactNow(): string {
@@ -57,6 +63,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
       stmts.setCompacted.run(target);
       compacted = target;
     }
+    if (pruneKeys.run().changes > 0) mutations.keys.reset();
     return String(compacted);
   }
 
@@ -101,6 +108,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     async get(key) { guard(); return reads.get(key); },
     async list(ref, lo) { guard(); return reads.list(ref, lo); },
     async watch(ref, wo) { guard(); return hub.watch(ref, wo); },
+    async countResults(ref, filter) { guard(); return resultQuery.countResults(ref, filter); },
     async currentResourceVersion() { return String(rv); },
     async compact() { guard(); return writer.run(() => ({ value: compactNow() })); },
     async ping() { guard(); db.prepare('SELECT 1').get(); },
