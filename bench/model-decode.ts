@@ -2,8 +2,9 @@
 // Usage: node --import tsx bench/model-decode.ts   → one JSON line of figures.
 import { execFileSync } from 'node:child_process';
 import { decodeReport, findResourceByKind, toVersion, type ReportObject } from '@docket/model';
+import { genReportsPath } from '../test/support/shared.ts';
 
-const lines = execFileSync(process.execPath, ['/work/shared/tools/gen-reports.mjs', '500'], { encoding: 'utf8', maxBuffer: 64 << 20 })
+const lines = execFileSync(process.execPath, [genReportsPath(), '500'], { encoding: 'utf8', maxBuffer: 64 << 20 })
   .trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const resource = findResourceByKind('wgpolicyk8s.io/v1alpha2', 'PolicyReport')!;
 const target = { resource, version: 'v1alpha2' };

@@ -16,8 +16,8 @@ import { createTempPostgresDb, postgresSize, sqliteSize, type DbSize } from './l
 import { runConcurrent } from './lib/load.ts';
 import { generateReports, rawBytes, type BenchReport } from './lib/reports.ts';
 import { toMb, toPhaseFigures } from './lib/stats.ts';
+import { genReportsPath } from '../test/support/shared.ts';
 
-const GENERATOR = '/work/shared/tools/gen-reports.mjs';
 const log = (msg: string): void => {
   process.stderr.write(`[bench:store-direct] ${msg}\n`);
 };
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'docket-bench-direct-'));
   cleanup.add(() => rmSync(dir, { recursive: true, force: true }));
   try {
-    const { reports } = await generateReports(GENERATOR, opts.reports);
+    const { reports } = await generateReports(genReportsPath(), opts.reports);
     let url: string;
     let size: () => Promise<DbSize>;
     if (opts.store === 'sqlite') {

@@ -15,8 +15,8 @@ import { runDocket } from './lib/docket.ts';
 import { generateReports, rawBytes } from './lib/reports.ts';
 import { toSummary } from './lib/summary.ts';
 import { round } from './lib/stats.ts';
+import { genReportsPath } from '../test/support/shared.ts';
 
-const GENERATOR = '/work/shared/tools/gen-reports.mjs';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const log = (msg: string): void => {
   process.stderr.write(`[bench:store ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -50,12 +50,12 @@ async function main(): Promise<number> {
   const loadStart = loadavg()[0] ?? 0;
   try {
     log(`generating ${opts.reports} reports`);
-    const { reports, renamed } = await generateReports(GENERATOR, opts.reports);
+    const { reports, renamed } = await generateReports(genReportsPath(), opts.reports);
     if (renamed > 0) log(`renamed ${renamed} repeated (namespace, name) pairs from the generator so every report is a distinct object`);
     const etcd = opts.only === 'docket' ? undefined : await runEtcd(join(dir, 'etcd-run'), reports, opts.writers, cleanup, log);
     const docket = opts.only === 'etcd'
       ? undefined
-      : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests, cpuProfDir: opts.cpuProfDir }, reports, cleanup, log);
+      : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests, cpuProfDir: opts.cpuProfDir, historyRetentionS: opts.historyRetentionS, skipRetentionWait: opts.skipRetentionWait }, reports, cleanup, log);
     const host = { cpus: cpus().length, loadAvg1mStart: round(loadStart), loadAvg1mEnd: round(loadavg()[0] ?? 0) };
     const summary = toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), renamedDuplicateNames: renamed, etcd, docket });
     process.stdout.write(`${JSON.stringify({ ...summary, host })}\n`);

@@ -12,6 +12,10 @@ export interface BenchOptions {
   only?: 'etcd' | 'docket';
   /** Directory for a V8 CPU profile of the Docket server (node --cpu-prof), written when it stops. */
   cpuProfDir?: string;
+  /** Passed to `docket serve --history-retention`; the steady-state size is read once it has passed. */
+  historyRetentionS: number;
+  /** Skip the wait for the history window (no steady-state size in the output). */
+  skipRetentionWait: boolean;
   help: boolean;
 }
 
@@ -24,6 +28,9 @@ export const USAGE = `usage: npm run bench:store -- [options]
   --first-page-requests N  requests for the first-page latency (default 200)
   --only etcd|docket       run one half only (no ratios)
   --cpu-prof DIR           write a CPU profile of the Docket server to DIR (open in Chrome DevTools)
+  --history-retention-s N  Docket's history window (default 300 = the server default); after it has passed and
+                           compaction has run, the bench reads the steady-state DB size
+  --skip-retention-wait    do not wait for the history window (no steady-state size)
 Prints one JSON line on stdout; progress goes to stderr.`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -46,6 +53,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'first-page-requests': { type: 'string' },
       only: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'history-retention-s': { type: 'string' },
+      'skip-retention-wait': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -60,6 +69,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     firstPageRequests: positiveInt('first-page-requests', values['first-page-requests'], 200),
     only: values.only as BenchOptions['only'],
     cpuProfDir: values['cpu-prof'],
+    historyRetentionS: positiveInt('history-retention-s', values['history-retention-s'], 300),
+    skipRetentionWait: values['skip-retention-wait'] ?? false,
     help: values.help ?? false,
   };
 }

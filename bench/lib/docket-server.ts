@@ -19,10 +19,12 @@ export function parseListeningUrl(output: string): string | undefined {
 }
 
 /** `nodeArgs` go before the script (e.g. `--cpu-prof`); the server runs with its default settings otherwise. */
-export async function startDocket(repoRoot: string, storeUrl: string, dir: string, cleanup: Cleanup, nodeArgs: string[] = []): Promise<DocketServer> {
+export async function startDocket(
+  repoRoot: string, storeUrl: string, dir: string, cleanup: Cleanup, nodeArgs: string[] = [], serveArgs: string[] = [],
+): Promise<DocketServer> {
   const logFile = join(dir, 'docket.log');
   const bin = join(repoRoot, 'packages', 'cli', 'bin', 'docket.js');
-  const child = spawnChild(process.execPath, [...nodeArgs, bin, 'serve', '--listen', '127.0.0.1:0', '--store', storeUrl], logFile);
+  const child = spawnChild(process.execPath, [...nodeArgs, bin, 'serve', '--listen', '127.0.0.1:0', '--store', storeUrl, ...serveArgs], logFile);
   cleanup.add(() => child.stop());
   let url: string | undefined;
   try {

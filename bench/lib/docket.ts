@@ -22,6 +22,9 @@ export interface DocketFigures {
   rewrite: PhaseFigures;
   afterWrite: DbSize;
   afterRewrite: DbSize;
+  /** After the history window has passed and compaction ran: the steady state (undefined when skipped). */
+  afterRetention?: DbSize;
+  historyRetentionS: number;
   startRssBytes: number;
   /** VmHWM after write + rewrite: the server's peak so far. */
   peakRssBytes: number;
@@ -40,7 +43,12 @@ export interface DocketRunOptions {
   pageSize: number;
   firstPageRequests: number;
   cpuProfDir?: string;
+  historyRetentionS: number;
+  skipRetentionWait: boolean;
 }
+
+/** The store compacts on a 60 s timer; allow one full period plus slack after the window ends. */
+const COMPACTION_PERIOD_MS = 65_000;
 
 /** Pure: the create path of a namespaced report. */
 export function toCollectionPath(namespace: string): string {
@@ -95,7 +103,8 @@ export async function runDocket(opts: DocketRunOptions, reports: readonly BenchR
   }
   const engine = opts.store === 'sqlite' ? 'sqlite' : 'postgres';
   const nodeArgs = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const server = await startDocket(opts.repoRoot, storeUrl, opts.dir, cleanup, nodeArgs);
+  const serveArgs = ['--history-retention', `${opts.historyRetentionS}s`];
+  const server = await startDocket(opts.repoRoot, storeUrl, opts.dir, cleanup, nodeArgs, serveArgs);
   const pid = server.child.pid;
   const http = createHttpClient(server.url, opts.writers);
   try {
@@ -106,6 +115,7 @@ export async function runDocket(opts: DocketRunOptions, reports: readonly BenchR
     const afterWrite = await size();
     log(`docket: rewriting ${reports.length} reports`);
     const rewrite = await rewriteAll(http, reports, rvs, opts.writers, log);
+    const rewriteEnd = Date.now();
     const afterRewrite = await size();
     const peakRssBytes = peakRss(pid);
 
@@ -120,7 +130,21 @@ export async function runDocket(opts: DocketRunOptions, reports: readonly BenchR
     log(`docket: first page latency over ${opts.firstPageRequests} requests`);
     const firstPage = await firstPageLatency(http, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests);
     const firstPageTable = await firstPageLatency(http, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests, TABLE_ACCEPT);
-    return { engine, write, rewrite, afterWrite, afterRewrite, startRssBytes, peakRssBytes, list, firstPage, firstPageTable };
+    let afterRetention: DbSize | undefined;
+    if (!opts.skipRetentionWait) {
+      // Superseded versions are kept for the history window (watch resume, paginated snapshots), like
+      // etcd keeps revisions until compaction: read the size the database settles at once it has passed.
+      const waitMs = rewriteEnd + opts.historyRetentionS * 1000 + COMPACTION_PERIOD_MS - Date.now();
+      if (waitMs > 0) {
+        log(`docket: waiting ${Math.ceil(waitMs / 1000)} s for the ${opts.historyRetentionS} s history window and compaction`);
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+      afterRetention = await size();
+    }
+    return {
+      engine, write, rewrite, afterWrite, afterRewrite, afterRetention, historyRetentionS: opts.historyRetentionS,
+      startRssBytes, peakRssBytes, list, firstPage, firstPageTable,
+    };
   } finally {
     http.close();
     await server.child.stop();
