@@ -2,7 +2,7 @@ export { loadKubeConfig, kubeConfigForServer, serverOf, type LoadKubeConfigOptio
 export { errorForStatus, toKubeError, isRetryable, KubeRequestError } from './errors.ts';
 export { backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
 export {
-  createReportClient, collectionPath,
+  createReportClient, collectionPath, type ReportClientOptions,
   type ReportClient, type CollectionRef, type ObjectRef, type ListPage, type ListPageOptions,
 } from './report-client.ts';
 export { applyWatchEvent, reconcileList, objectKey, type ReportEvent, type ReportEventType } from './watch-state.ts';

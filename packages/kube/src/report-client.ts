@@ -53,9 +53,15 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+export interface ReportClientOptions {
+  /** Recorded in managedFields for every write; default `docket`. */
+  fieldManager?: string;
+}
+
 /** A ReportClient for the cluster `kc` points at (kube-apiserver with CRDs, or Docket's API server). */
-export function createReportClient(kc: KubeConfig): ReportClient {
+export function createReportClient(kc: KubeConfig, opts: ReportClientOptions = {}): ReportClient {
   const api = kc.makeApiClient(CustomObjectsApi);
+  const fieldManager = opts.fieldManager ?? 'docket';
   const base = (r: CollectionRef) => ({ group: r.group, version: r.version, plural: r.plural });
   return {
     get: (ref) =>
@@ -64,12 +70,12 @@ export function createReportClient(kc: KubeConfig): ReportClient {
         : api.getClusterCustomObject({ ...base(ref), name: ref.name })) as Promise<ReportObject>),
     create: (ref, body) =>
       call(() => (ref.namespace
-        ? api.createNamespacedCustomObject({ ...base(ref), namespace: ref.namespace, body })
-        : api.createClusterCustomObject({ ...base(ref), body })) as Promise<ReportObject>),
+        ? api.createNamespacedCustomObject({ ...base(ref), namespace: ref.namespace, body, fieldManager })
+        : api.createClusterCustomObject({ ...base(ref), body, fieldManager })) as Promise<ReportObject>),
     replace: (ref, body) =>
       call(() => (ref.namespace
-        ? api.replaceNamespacedCustomObject({ ...base(ref), namespace: ref.namespace, name: ref.name, body })
-        : api.replaceClusterCustomObject({ ...base(ref), name: ref.name, body })) as Promise<ReportObject>),
+        ? api.replaceNamespacedCustomObject({ ...base(ref), namespace: ref.namespace, name: ref.name, body, fieldManager })
+        : api.replaceClusterCustomObject({ ...base(ref), name: ref.name, body, fieldManager })) as Promise<ReportObject>),
     delete: async (ref) => {
       await call(() => (ref.namespace
         ? api.deleteNamespacedCustomObject({ ...base(ref), namespace: ref.namespace, name: ref.name })

@@ -23,8 +23,14 @@ export interface WatchReportsOptions extends CollectionRef {
   signal: AbortSignal;
   /** Page size of lists; default 500. */
   pageSize?: number;
-  /** Server-side lifetime of one watch request; default 300 s (a silent dead connection is noticed by then). */
+  /** Server-side lifetime of one watch request; default 300 s. */
   watchTimeoutSeconds?: number;
+  /**
+   * A watch that delivers no line (event or bookmark) for this long is treated as a dead
+   * connection and restarted from the last resourceVersion; default watchTimeoutSeconds + 30 s.
+   * client-node's Watch has no read timeout of its own, so a half-open socket would hang forever.
+   */
+  stallTimeoutMs?: number;
   /** Backoff after failures; default 200 ms doubling to 30 s. */
   backoff?: BackoffOptions;
   random?: () => number;
@@ -116,11 +122,29 @@ function watchOnce(opts: WatchReportsOptions, resourceVersion: string, onLine: (
   return new Promise((resolve) => {
     let outcome: WatchOutcome | undefined;
     let controller: AbortController | undefined;
-    const onAbort = (): void => controller?.abort();
+    let finished = false;
     const finish = (o: WatchOutcome): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(stall);
       opts.signal.removeEventListener('abort', onAbort);
       resolve(outcome ?? o);
     };
+    // client-node hands out the request's AbortController only once response headers arrived; until
+    // then a stop or a stall gives up on the request (it is aborted as soon as the controller exists).
+    const cancel = (o: WatchOutcome): void => {
+      outcome ??= o;
+      if (controller) controller.abort();
+      else finish(o);
+    };
+    const onAbort = (): void => cancel({ kind: 'ended' });
+    const stallMs = opts.stallTimeoutMs ?? (opts.watchTimeoutSeconds ?? 300) * 1000 + 30_000;
+    let stall: NodeJS.Timeout | undefined;
+    const armStall = (): void => {
+      clearTimeout(stall);
+      stall = setTimeout(() => cancel({ kind: 'error', error: new Error(`watch stalled: nothing received for ${stallMs} ms`) }), stallMs);
+    };
+    armStall();
     const query: Record<string, string | number | boolean> = {
       resourceVersion,
       allowWatchBookmarks: true,
@@ -129,10 +153,10 @@ function watchOnce(opts: WatchReportsOptions, resourceVersion: string, onLine: (
     };
     const callback = (type: string, obj: WatchLine['object']): void => {
       if (outcome) return;
+      armStall();
       if (type === 'ERROR') {
         // kube sends an expired resourceVersion as a 200 stream with one ERROR event holding a 410 Status.
-        outcome = obj?.code === 410 ? { kind: 'gone' } : { kind: 'error', error: new Error(`watch error: ${obj?.message ?? JSON.stringify(obj)}`) };
-        controller?.abort();
+        cancel(obj?.code === 410 ? { kind: 'gone' } : { kind: 'error', error: new Error(`watch error: ${obj?.message ?? JSON.stringify(obj)}`) });
         return;
       }
       if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED' || type === 'BOOKMARK') onLine(type, obj);
@@ -148,7 +172,7 @@ function watchOnce(opts: WatchReportsOptions, resourceVersion: string, onLine: (
     new Watch(opts.kc).watch(collectionPath(opts), query, callback, done).then(
       (c) => {
         controller = c;
-        if (opts.signal.aborted) c.abort();
+        if (opts.signal.aborted || outcome || finished) c.abort();
       },
       (e: unknown) => finish({ kind: 'error', error: toKubeError(e) }),
     );

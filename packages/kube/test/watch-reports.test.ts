@@ -11,14 +11,14 @@ const summary = (evs: ReportEvent[]) => evs.map((e) => `${e.type} ${e.object.met
 const watchRequests = (p: TestProxy) => p.requests.filter((r) => r.url.includes('watch=true'));
 const listRequests = (p: TestProxy) => p.requests.filter((r) => r.url.includes('/policyreports') && !r.url.includes('watch=true'));
 
-function startWatch(url: string, namespace?: string) {
+function startWatch(url: string, namespace?: string, extra: { labelSelector?: string; stallTimeoutMs?: number } = {}) {
   const events: ReportEvent[] = [];
   const states: { state: WatchState; detail?: string }[] = [];
   const ac = new AbortController();
   const done = watchReports({
     kc: kubeConfigForServer(url), ...POLR, namespace, signal: ac.signal,
     onEvent: (e) => events.push(e), onState: (state, detail) => states.push({ state, detail }),
-    backoff: { initialMs: 20, maxMs: 100 },
+    backoff: { initialMs: 20, maxMs: 100 }, ...extra,
   });
   return { events, states, stop: async () => { ac.abort(); await done; } };
 }
@@ -63,6 +63,34 @@ describe('watchReports against docket serve', () => {
       await w.stop();
     }
     assert.equal(w.states.at(-1)?.state, 'stopped');
+  });
+
+  it('filters by label selector and restarts a silent (half-open) watch from its resourceVersion', async () => {
+    const direct = createReportClient(kubeConfigForServer(docket.url));
+    const labelled = (name: string) => ({ ...polr('team-c', name), metadata: { name, namespace: 'team-c', labels: { app: 'x' } } });
+    await direct.create(polrRef('team-c', 'l1'), labelled('l1'));
+    await direct.create(polrRef('team-c', 'plain'), polr('team-c', 'plain'));
+    const before = proxy.requests.length;
+    const w = startWatch(proxy.url, 'team-c', { labelSelector: 'app=x', stallTimeoutMs: 300 });
+    try {
+      await waitFor('initial list', () => w.events.length === 1 && w.states.at(-1)?.state === 'watching');
+      await waitFor('watch open', () => watchRequests(proxy).length > 0 && proxy.requests.length > before + 1);
+      assert.ok(proxy.freezeStreams() >= 1);
+      await direct.create(polrRef('team-c', 'l2'), labelled('l2'));
+      await direct.create(polrRef('team-c', 'plain2'), polr('team-c', 'plain2'));
+      await waitFor('l2 after the stalled watch was replaced', () => w.events.length === 2, 3000);
+      assert.deepEqual(summary(w.events), ['ADDED l1', 'ADDED l2']);
+      assert.ok(w.states.some((s) => s.state === 'backoff' && /stalled/.test(s.detail ?? '')), 'the stall is reported');
+      const mine = proxy.requests.slice(before).filter((r) => r.url.includes('/namespaces/team-c/'));
+      assert.equal(mine.filter((r) => !r.url.includes('watch=true')).length, 1, 'no relist');
+      const [first, resumed] = mine.filter((r) => r.url.includes('watch=true')).map((r) => new URL(r.url, proxy.url));
+      // Nothing arrived on the frozen stream, so the restart asks again from the list's resourceVersion.
+      assert.equal(resumed!.searchParams.get('resourceVersion'), first!.searchParams.get('resourceVersion'));
+      assert.ok(Number(first!.searchParams.get('resourceVersion')) >= Number(w.events[0]!.object.metadata.resourceVersion));
+      assert.equal(resumed.searchParams.get('labelSelector'), 'app=x');
+    } finally {
+      await w.stop();
+    }
   });
 });
 

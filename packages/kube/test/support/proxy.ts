@@ -33,6 +33,8 @@ export interface TestProxy {
   blocked: boolean;
   /** Destroys every response still streaming (open watches). */
   cutStreams(): number;
+  /** Stops relaying bytes of every open stream while keeping its sockets open (a half-open connection). */
+  freezeStreams(): number;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ function sendStatus(res: ServerResponse, f: Fault): void {
 export async function startProxy(upstream: string): Promise<TestProxy> {
   const target = new URL(upstream);
   const open = new Set<ServerResponse>();
+  const upstreams = new Map<ServerResponse, IncomingMessage>();
   let index = 0;
   const proxy: TestProxy = {
     url: '',
@@ -54,6 +57,13 @@ export async function startProxy(upstream: string): Promise<TestProxy> {
       for (const res of open) res.socket?.destroy();
       open.clear();
       return n;
+    },
+    freezeStreams: () => {
+      for (const [res, upRes] of upstreams) {
+        upRes.unpipe(res);
+        upRes.pause();
+      }
+      return upstreams.size;
     },
     close: () => new Promise<void>((resolve) => {
       proxy.cutStreams();
@@ -87,11 +97,17 @@ export async function startProxy(upstream: string): Promise<TestProxy> {
         }
         entry.status = upRes.statusCode;
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        res.flushHeaders(); // relay headers at once, as the upstream did (a quiet watch must still start)
         open.add(res);
+        upstreams.set(res, upRes);
         upRes.pipe(res);
-        upRes.on('end', () => open.delete(res));
+        upRes.on('end', () => {
+          open.delete(res);
+          upstreams.delete(res);
+        });
         res.on('close', () => {
           open.delete(res);
+          upstreams.delete(res);
           upRes.destroy();
         });
       },
