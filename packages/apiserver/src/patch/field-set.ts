@@ -48,11 +48,18 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
     return true;
   }
   if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    if (ka.length !== kb.length) return false;
-    for (const k of ka) if (!jsonEqual(a[k], b[k])) return false;
-    return true;
+    // Keys holding undefined count as absent; counted in place (this runs on every PUT's results).
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    let na = 0;
+    for (const k of ka) {
+      if (a[k] === undefined) continue;
+      na++;
+      if (!jsonEqual(a[k], b[k])) return false;
+    }
+    let nb = 0;
+    for (const k of kb) if (b[k] !== undefined) nb++;
+    return na === nb;
   }
   return false;
 }
@@ -70,10 +77,18 @@ export class FieldSet {
   constructor(paths: Iterable<FieldPath> = []) { for (const p of paths) this.add(p); }
   static key(p: FieldPath): string { return p.join('\0'); }
   add(p: FieldPath): this { this.paths.set(FieldSet.key(p), [...p]); return this; }
+  /**
+   * Adds a path whose key the caller already built (hot walks build keys incrementally instead
+   * of joining every path). `p` is kept as given: the caller must not mutate it afterwards.
+   */
+  addKeyed(key: string, p: FieldPath): this { if (!this.paths.has(key)) this.paths.set(key, p); return this; }
   has(p: FieldPath): boolean { return this.paths.has(FieldSet.key(p)); }
+  hasKey(key: string): boolean { return this.paths.has(key); }
   delete(p: FieldPath): boolean { return this.paths.delete(FieldSet.key(p)); }
   get size(): number { return this.paths.size; }
   [Symbol.iterator](): IterableIterator<FieldPath> { return this.paths.values(); }
+  /** Key/path pairs, in insertion order. */
+  entries(): IterableIterator<[string, FieldPath]> { return this.paths.entries(); }
   union(o: FieldSet): FieldSet { return new FieldSet([...this, ...o]); }
   minus(o: FieldSet): FieldSet { return new FieldSet([...this].filter((p) => !o.has(p))); }
   intersect(o: FieldSet): FieldSet { return new FieldSet([...this].filter((p) => o.has(p))); }
@@ -87,28 +102,70 @@ export class FieldSet {
  */
 export function fieldSetOf(obj: unknown): FieldSet {
   const set = new FieldSet();
-  const walk = (v: unknown, path: PathElement[]): void => {
-    if (path.length && STRIPPED.has(path.join('\0'))) return;
+  walkLeaves(obj, (key, path) => { set.addKeyed(key, path); });
+  return set;
+}
+
+/**
+ * Calls `visit` for every leaf path of `obj` (what fieldSetOf collects, in the same order,
+ * duplicates included). Every write runs this, so keys are built incrementally rather than by
+ * joining each path, and `before` (when given) is followed alongside: when `plain` is true,
+ * `visit` gets the values valueAt would find at that path in `before` and in `obj`, without
+ * walking from the root again (false only below a repeated list item, where the caller must
+ * look the values up itself).
+ */
+export function walkLeaves(obj: unknown, visit: (key: string, path: FieldPath, value: unknown, before: unknown, plain: boolean) => void, before?: unknown): void {
+  const walk = (v: unknown, b: unknown, path: PathElement[], key: string, plain: boolean): void => {
+    if (path.length && STRIPPED.has(key)) return;
     if (isObject(v)) {
       const keys = Object.keys(v);
-      if (keys.length === 0 && path.length) set.add(path);
-      for (const k of keys) walk(v[k], [...path, `f:${k}`]);
+      if (keys.length === 0 && path.length) visit(key, path, v, b, plain);
+      const bo = isObject(b) ? b : undefined;
+      for (const k of keys) {
+        const el = `f:${k}`;
+        walk(v[k], bo?.[k], [...path, el], path.length ? `${key}\0${el}` : el, plain);
+      }
       return;
     }
     if (Array.isArray(v)) {
       const s = listStrategy(fieldNamesOf(path));
-      if (s.type === 'atomic') { set.add(path); return; }
+      if (s.type === 'atomic') { visit(key, path, v, b, plain); return; }
+      // An item is found by its element, first match winning (as valueAt does); only the first
+      // item naming an element can be compared on the way down, duplicates fall back to valueAt.
+      const seen = new Set<PathElement | undefined>();
+      let olds: Map<PathElement | undefined, unknown> | undefined;
       for (const item of v) {
-        const el = itemElement(item, s)!;
-        set.add([...path, el]);
-        if (s.type === 'map' && isObject(item)) for (const k of Object.keys(item)) walk(item[k], [...path, el, `f:${k}`]);
+        const el = itemElement(item, s);
+        const first = plain && !seen.has(el);
+        seen.add(el);
+        let old: unknown;
+        if (first && Array.isArray(b)) {
+          olds ??= firstItems(b, s);
+          old = olds.get(el);
+        }
+        const itemPath = [...path, el as PathElement];
+        const itemKey = `${key}\0${el ?? ''}`;
+        visit(itemKey, itemPath, item, old, first);
+        if (s.type === 'map' && isObject(item)) {
+          const oo = isObject(old) ? old : undefined;
+          for (const k of Object.keys(item)) walk(item[k], oo?.[k], [...itemPath, `f:${k}`], `${itemKey}\0f:${k}`, first);
+        }
       }
       return;
     }
-    if (path.length) set.add(path);
+    if (path.length) visit(key, path, v, b, plain);
   };
-  walk(obj, []);
-  return set;
+  walk(obj, before, [], '', true);
+}
+
+/** The first item of `list` for each element it names. */
+function firstItems(list: readonly unknown[], s: ListStrategy): Map<PathElement | undefined, unknown> {
+  const m = new Map<PathElement | undefined, unknown>();
+  for (const item of list) {
+    const el = itemElement(item, s);
+    if (!m.has(el)) m.set(el, item);
+  }
+  return m;
 }
 
 /** Encodes a set as a FieldsV1 trie. */
@@ -128,13 +185,13 @@ export function toFieldsV1(set: FieldSet): Json {
 /** Decodes a FieldsV1 trie; unknown shapes are skipped rather than failing the request. */
 export function fromFieldsV1(trie: unknown): FieldSet {
   const set = new FieldSet();
-  const walk = (node: unknown, path: PathElement[]): void => {
+  const walk = (node: unknown, path: PathElement[], key: string): void => {
     if (!isObject(node)) return;
     const children = Object.keys(node).filter((k) => k !== '.');
-    if (path.length && (children.length === 0 || '.' in node)) set.add(path);
-    for (const k of children) walk(node[k], [...path, k]);
+    if (path.length && (children.length === 0 || '.' in node)) set.addKeyed(key, path);
+    for (const k of children) walk(node[k], [...path, k], path.length ? `${key}\0${k}` : k);
   };
-  walk(trie, []);
+  walk(trie, [], '');
   return set;
 }
 

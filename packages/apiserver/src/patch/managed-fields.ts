@@ -4,7 +4,7 @@
  * manager loses them. Server-side apply lives in apply.ts and shares these helpers.
  */
 import type { ManagedFieldsEntry } from '@docket/model';
-import { FieldSet, fieldSetOf, fromFieldsV1, jsonEqual, toFieldsV1, valueAt, type Json } from './field-set.ts';
+import { FieldSet, fromFieldsV1, jsonEqual, toFieldsV1, valueAt, walkLeaves, type Json } from './field-set.ts';
 
 /** kube's limit on a field manager name. */
 export const FIELD_MANAGER_MAX_LENGTH = 128;
@@ -59,7 +59,25 @@ export function managedTime(now: Date): string {
 
 /** Fields present in `after` whose value differs from `before` (or is new there). */
 export function changedFields(before: unknown, after: unknown): FieldSet {
-  return new FieldSet([...fieldSetOf(after)].filter((p) => before === undefined || !jsonEqual(valueAt(before, p), valueAt(after, p))));
+  return presentAndChanged(before, after).changed;
+}
+
+/**
+ * fieldSetOf(after) and changedFields(before, after) in one walk. Object-field paths compare the
+ * values met on the way down; paths through set/map list items (only metadata.finalizers and
+ * ownerReferences) fall back to valueAt so duplicates resolve exactly as there.
+ */
+export function presentAndChanged(before: unknown, after: unknown): { present: FieldSet; changed: FieldSet } {
+  const present = new FieldSet();
+  const changed = new FieldSet();
+  walkLeaves(after, (key, path, value, old, plain) => {
+    if (present.hasKey(key)) return; // a duplicate list item: the first occurrence decided
+    present.addKeyed(key, path);
+    if (before === undefined) { changed.addKeyed(key, path); return; }
+    const differs = plain ? !jsonEqual(old, value) : !jsonEqual(valueAt(before, path), valueAt(after, path));
+    if (differs) changed.addKeyed(key, path);
+  }, before);
+  return { present, changed };
 }
 
 export interface UpdateInput {
@@ -88,10 +106,9 @@ export function recordUpdate(input: UpdateInput): ManagedFieldsEntry[] {
     return encodeManagedFields(decodeManagedFields(sent));
   }
   const managers = decodeManagedFields(beforeEntries);
-  const changed = changedFields(before, after);
-  const present = fieldSetOf(after);
+  const { present, changed } = presentAndChanged(before, after);
   for (const m of managers) {
-    for (const p of [...m.fields]) if (changed.has(p) || !present.has(p)) m.fields.delete(p);
+    for (const [key, p] of [...m.fields.entries()]) if (changed.hasKey(key) || !present.hasKey(key)) m.fields.delete(p);
   }
   if (changed.size > 0) {
     const me = { manager, operation: 'Update' as const };
