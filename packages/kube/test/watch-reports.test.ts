@@ -87,7 +87,7 @@ describe('watchReports against docket serve', () => {
       // Nothing arrived on the frozen stream, so the restart asks again from the list's resourceVersion.
       assert.equal(resumed!.searchParams.get('resourceVersion'), first!.searchParams.get('resourceVersion'));
       assert.ok(Number(first!.searchParams.get('resourceVersion')) >= Number(w.events[0]!.object.metadata.resourceVersion));
-      assert.equal(resumed.searchParams.get('labelSelector'), 'app=x');
+      assert.equal(resumed!.searchParams.get('labelSelector'), 'app=x');
     } finally {
       await w.stop();
     }
