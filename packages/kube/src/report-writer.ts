@@ -89,6 +89,7 @@ export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
     e.pending.size > 0 || (e.nextExpiryMs !== undefined && e.nextExpiryMs <= now);
 
   function add(key: WriterReportKey, result: ReportResult, owner?: OwnerReference): void {
+    if (stopped.signal.aborted) throw new Error('report writer is closed');
     const ks = writerKeyString(key);
     let entry = entries.get(ks);
     if (!entry) {
@@ -102,7 +103,7 @@ export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
     const prev = entry.pending.get(id);
     entry.pending.set(id, prev ? combineResults(prev, ev) : ev);
     // Many distinct results within one interval: keep memory near the cap (the write caps anyway).
-    if (entry.pending.size > 2 * opts.maxResults) trimOldest(entry.pending, opts.maxResults);
+    if (entry.pending.size > 2 * opts.maxResults) opts.metrics?.onDropped?.('cap', trimOldest(entry.pending, opts.maxResults));
   }
 
   async function attemptWrite(entry: Entry, snapshot: Map<string, ReportResult>, mark: string): Promise<'done'> {
@@ -207,14 +208,20 @@ export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
     flush,
     close: async () => {
       clearInterval(timer);
-      await flush();
-      stopped.abort();
+      try {
+        await flush();
+      } finally {
+        stopped.abort();
+      }
     },
     stats: () => ({ reports: entries.size, pendingResults: [...entries.values()].reduce((n, e) => n + e.pending.size, 0) }),
   };
 }
 
-function trimOldest(pending: Map<string, ReportResult>, keep: number): void {
+/** Drops all but the `keep` most recently seen pending results; returns how many went. */
+function trimOldest(pending: Map<string, ReportResult>, keep: number): number {
   const byAge = [...pending].sort((a, b) => (lastSeenMs(a[1]) ?? 0) - (lastSeenMs(b[1]) ?? 0));
-  for (const [id] of byAge.slice(0, byAge.length - keep)) pending.delete(id);
+  const drop = byAge.slice(0, byAge.length - keep);
+  for (const [id] of drop) pending.delete(id);
+  return drop.length;
 }

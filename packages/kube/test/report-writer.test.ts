@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReportResult } from '@docket/model';
 import { startDocket, type DocketServer } from '../../../test/support/docket.ts';
+import { createKubectl } from '../../../test/support/kubectl.ts';
 import { createReportClient, createReportWriter, kubeConfigForServer, type ReportClient, type WriteOutcome } from '../src/index.ts';
 import { startProxy, type TestProxy } from './support/proxy.ts';
 import { polrRef } from './support/reports.ts';
@@ -64,6 +65,11 @@ describe('report writer against docket serve', () => {
     assert.equal(r0.properties?.firstSeen, new Date((T0 + 3) * 1000).toISOString());
     assert.equal(r0.properties?.lastSeen, new Date((T0 + 903) * 1000).toISOString());
     assert.match(r0.properties?.resultID ?? '', /^[0-9a-f]{32}$/);
+    // The real kubectl reads what the writer wrote.
+    const table = await createKubectl(docket.url).ok(['get', 'polr', '-n', 'bulk', '--no-headers']);
+    assert.equal(table.trim().split('\n').length, 10, table);
+    assert.match(table, /^pod-3\s.*\s10\s/m, 'FAIL column counts results, not events');
+    assert.throws(() => writer.add({ name: 'late' }, ev('p', 'r')), /closed/);
   });
 
   it('caps at maxResults (oldest dropped first), expires results not seen for ttlMs, sets scope and ownerReferences', async () => {
