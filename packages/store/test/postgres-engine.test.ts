@@ -58,8 +58,8 @@ describe('postgres store: engine', () => {
     const created = await store.create(key('idx'), report('idx', results, { team: 'a', env: 'prod' }));
     const rows = async () => (await sql.query(
       `SELECT r.idx, encode(r.result_id, 'hex') AS result_id, k.policy, k.result, k.severity, k.source, r.res_kind, r.res_uid
-       FROM docket_results r JOIN docket_result_keys k ON k.id = r.key_id
-       WHERE r.cluster_id = 'c1' AND r.name = 'idx' ORDER BY r.idx`)).rows;
+       FROM docket_results r JOIN docket_result_keys k ON k.id = r.key_id JOIN docket_objects o ON o.id = r.object_id
+       WHERE o.cluster_id = 'c1' AND o.name = 'idx' ORDER BY r.idx`)).rows;
     const labels = async () => (await sql.query(
       `SELECT key, value FROM docket_labels WHERE cluster_id = 'c1' AND name = 'idx' ORDER BY key`)).rows;
     assert.deepEqual(await rows(), [
@@ -76,6 +76,8 @@ describe('postgres store: engine', () => {
     await store.delete(key('idx'));
     assert.deepEqual(await rows(), []);
     assert.deepEqual(await labels(), []);
+    const orphans = await sql.query('SELECT count(*)::int AS n FROM docket_results r WHERE NOT EXISTS (SELECT 1 FROM docket_objects o WHERE o.id = r.object_id)');
+    assert.equal(orphans.rows[0].n, 0);
   });
 
   it('selector values are data, never SQL', async () => {
@@ -113,7 +115,9 @@ describe('postgres store: engine', () => {
     const now = await store.get({ ...coll, name: 'held' });
     assert.deepEqual(now.results, held.results);
     assert.equal(now.metadata.resourceVersion, out[1]!.metadata.resourceVersion);
-    const rows = await sql.query(`SELECT name FROM docket_results WHERE cluster_id = 'c1' AND namespace = 'dc' ORDER BY name`);
+    // Orphaned result rows (object gone) would show up with a NULL name.
+    const rows = await sql.query(`SELECT o.name FROM docket_results r LEFT JOIN docket_objects o ON o.id = r.object_id
+      WHERE o.id IS NULL OR (o.cluster_id = 'c1' AND o.namespace = 'dc') ORDER BY o.name`);
     assert.deepEqual(rows.rows, [{ name: 'held' }]);
     assert.deepEqual((await store.list(coll)).items.map((i) => i.metadata.name), ['held', 'other']);
   });

@@ -134,28 +134,29 @@ export async function writeLabels(c: Client, clusterId: string, clear: readonly 
   });
 }
 
+/** Deletes the result rows of `keys`; must run while their objects still exist (before removeMany). */
+export async function clearResults(c: Client, clusterId: string, keys: readonly ObjectKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await c.query({
+    name: 'docket-bulk-results-clear',
+    text: `WITH ${KEYS_CTE} DELETE FROM docket_results r USING docket_objects o, k WHERE ${JOIN_K('o')} AND r.object_id = o.id`,
+    values: [clusterId, ...keyArrays(keys)],
+  });
+}
+
 /**
- * Replaces the result rows of `clear` keys with those of `ws`, interning their attributes in
- * `keys`; returns the dictionary ids to cache once the transaction commits.
+ * Inserts the result rows of `ws` (objects already written, their old rows cleared), interning
+ * their attributes in `keys`; returns the dictionary ids to cache once the transaction commits.
  */
-export async function writeResults(c: Client, clusterId: string, clear: readonly ObjectKey[], ws: readonly RowWrite[], keys?: KeyDictionary): Promise<FreshKeys> {
-  if (clear.length > 0) {
-    await c.query({
-      name: 'docket-bulk-results-clear',
-      text: `WITH ${KEYS_CTE} DELETE FROM docket_results r USING k WHERE ${JOIN_K('r')}`,
-      values: [clusterId, ...keyArrays(clear)],
-    });
-  }
+export async function insertResults(c: Client, clusterId: string, ws: readonly RowWrite[], keys: KeyDictionary): Promise<FreshKeys> {
   const all = ws.flatMap((w) => w.row.resultRows);
   if (all.length === 0) return [];
-  if (!keys) throw new Error('writeResults: result rows need the key dictionary');
   const { ids, fresh } = await keys.resolve(c, all);
-  const owners: ObjectKey[] = [];
-  const idx: number[] = [], keyId: number[] = [], rid: Buffer[] = [], ts: (number | null)[] = [];
+  const owner: number[] = [], idx: number[] = [], keyId: number[] = [], rid: Buffer[] = [], ts: (number | null)[] = [];
   const uid: (string | null)[] = [], kind: (string | null)[] = [], ns: (string | null)[] = [], name: (string | null)[] = [];
-  for (const w of ws) {
+  ws.forEach((w, o) => {
     w.row.resultRows.forEach((r, i) => {
-      owners.push(w.key);
+      owner.push(o + 1);
       idx.push(i);
       keyId.push(ids.get(r.attrKey)!);
       rid.push(r.resultId);
@@ -165,14 +166,18 @@ export async function writeResults(c: Client, clusterId: string, clear: readonly
       ns.push(r.subject?.namespace ?? null);
       name.push(r.subject?.name ?? null);
     });
-  }
+  });
+  // Object ids are looked up once per object (k, by ordinality), not once per result.
   await c.query({
     name: 'docket-bulk-results',
-    text: `INSERT INTO docket_results (cluster_id, grp, resource, namespace, name, idx, key_id, result_id, ts,
-        res_uid, res_kind, res_namespace, res_name)
-      SELECT $1, t.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::bytea[],
-        $9::bigint[], $10::text[], $11::text[], $12::text[], $13::text[]) AS t`,
-    values: [clusterId, ...keyArrays(owners), idx, keyId, rid, ts, uid, kind, ns, name],
+    text: `WITH k AS (SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(grp, resource, ns, name, ord)),
+      ids AS (SELECT o.id, k.ord FROM docket_objects o JOIN k ON ${JOIN_K('o')})
+      INSERT INTO docket_results (object_id, idx, key_id, result_id, ts, res_uid, res_kind, res_namespace, res_name)
+      SELECT ids.id, t.idx, t.key_id, t.rid, t.ts, t.uid, t.kind, t.ns, t.name
+      FROM unnest($6::int[], $7::int[], $8::int[], $9::bytea[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[])
+        AS t(owner, idx, key_id, rid, ts, uid, kind, ns, name)
+      JOIN ids ON ids.ord = t.owner`,
+    values: [clusterId, ...keyArrays(ws.map((w) => w.key)), owner, idx, keyId, rid, ts, uid, kind, ns, name],
   });
   return fresh;
 }

@@ -18,7 +18,7 @@ import type { ReportObject } from '@docket/model';
 import { canonicalJson } from '../shared/canonical.ts';
 import { alreadyExists } from '../shared/errors.ts';
 import type { ObjectKey } from '../types.ts';
-import { copyToHistory, insertMany, keyString, lockMany, removeMany, replaceMany, rowWrite, writeLabels, writeResults } from './bulk.ts';
+import { clearResults, copyToHistory, insertMany, insertResults, keyString, lockMany, removeMany, replaceMany, rowWrite, writeLabels } from './bulk.ts';
 import type { RowWrite } from './bulk.ts';
 import type { KeyDictionary } from './result-keys.ts';
 import { stamp } from './tx.ts';
@@ -145,13 +145,14 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
     }
     const removes = live.filter((x) => x.w.action === 'remove');
     const inserts2 = live.filter((x) => x.w.action === 'insert');
+    const rescored = replaces.filter((x) => !x.keep);
     await copyToHistory(c, clusterId, [...replaces, ...removes].map((x) => x.p.op.key));
+    await clearResults(c, clusterId, [...removes, ...rescored].map((x) => x.p.op.key));
     await replaceMany(c, clusterId, replaces.map((x) => x.row!), replaces.map((x) => x.keep!));
     await removeMany(c, clusterId, removes.map((x) => x.p.op.key));
     const relabelled = replaces.filter((x) => !x.sameLabels);
     await writeLabels(c, clusterId, [...removes, ...relabelled].map((x) => x.p.op.key), [...inserts2, ...relabelled].map((x) => x.row!));
-    const rescored = replaces.filter((x) => !x.keep);
-    const fresh = await writeResults(c, clusterId, [...removes, ...rescored].map((x) => x.p.op.key), [...inserts2, ...rescored].map((x) => x.row!), opts.keys);
+    const fresh = await insertResults(c, clusterId, [...inserts2, ...rescored].map((x) => x.row!), opts.keys);
     // Settled only after COMMIT: the cache never names a key a rolled-back transaction inserted.
     settle.push(() => opts.keys.remember(fresh));
     const changes: Change[] = [];

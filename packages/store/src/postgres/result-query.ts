@@ -1,4 +1,4 @@
-/** Result queries over the normalised rows: docket_results ⋈ docket_result_keys, never documents. */
+/** Result queries over the normalised rows: docket_results ⋈ docket_result_keys ⋈ docket_objects, never documents. */
 import type pg from 'pg';
 import type { CollectionRef, ResultFilter } from '../types.ts';
 
@@ -9,22 +9,19 @@ const KEY_COLUMNS = ['policy', 'rule', 'result', 'severity', 'category', 'source
 export async function countResults(pool: pg.Pool, clusterId: string, ref: CollectionRef, filter: ResultFilter = {}): Promise<number> {
   const values: unknown[] = [clusterId, ref.group, ref.resource];
   const p = (v: unknown): string => { values.push(v); return `$${values.length}`; };
-  const where = ['r.cluster_id = $1', 'r.grp = $2', 'r.resource = $3'];
-  if (ref.namespace !== undefined) where.push(`r.namespace = ${p(ref.namespace)}`);
+  const where = ['o.cluster_id = $1', 'o.grp = $2', 'o.resource = $3'];
+  if (ref.namespace !== undefined) where.push(`o.namespace = ${p(ref.namespace)}`);
   for (const col of KEY_COLUMNS) {
     const v = filter[col];
     if (v !== undefined) where.push(`k.${col} = ${p(v)}`);
   }
-  let join = '';
   if (filter.subjectUid !== undefined) {
     // An own subject wins; without one the result is about the report's scope.
-    join = `JOIN docket_objects o ON o.cluster_id = r.cluster_id AND o.grp = r.grp AND o.resource = r.resource
-      AND o.namespace = r.namespace AND o.name = r.name`;
     const u = p(filter.subjectUid);
     where.push(`(r.res_uid = ${u} OR (r.res_uid IS NULL AND o.scope_uid = ${u}))`);
   }
   const r = await pool.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM docket_results r JOIN docket_result_keys k ON k.id = r.key_id ${join} WHERE ${where.join(' AND ')}`,
+    `SELECT count(*)::text AS n FROM docket_results r JOIN docket_result_keys k ON k.id = r.key_id JOIN docket_objects o ON o.id = r.object_id WHERE ${where.join(' AND ')}`,
     values);
   return Number(r.rows[0]!.n);
 }

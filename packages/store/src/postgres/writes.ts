@@ -11,7 +11,7 @@ import type { CollectionRef, DeleteOptions, DeleteResult, ObjectKey, Selectors, 
 import { fromRow } from './rows.ts';
 import { Params, whereSql } from './sql-filter.ts';
 import { keyWhere, runWrite } from './tx.ts';
-import { copyToHistory, removeMany, replaceMany, rowWrite, writeLabels, writeResults } from './bulk.ts';
+import { clearResults, copyToHistory, removeMany, replaceMany, rowWrite, writeLabels } from './bulk.ts';
 import type { Change } from './tx.ts';
 import type { GroupCommitter, PlannedWrite } from './group-commit.ts';
 
@@ -99,9 +99,9 @@ export async function deleteCollectionVerb(deps: WriteDeps, ref: CollectionRef, 
     // Marking only sets deletionTimestamp: results and labels stay as they are.
     await copyToHistory(c, id, [...removes, ...marks.map((m) => m.key)]);
     await replaceMany(c, id, marks.map((m) => rowWrite(m.key, m.object)), marks.map(() => true));
+    await clearResults(c, id, removes);
     await removeMany(c, id, removes);
     await writeLabels(c, id, removes, []);
-    await writeResults(c, id, removes, []);
     return {
       changes,
       result: (base) => outcomes.map((o) => (o.changeIndex === undefined ? o.object : withResourceVersion(o.object, base + o.changeIndex + 1))),
