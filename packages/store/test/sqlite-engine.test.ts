@@ -98,6 +98,31 @@ describe('sqlite engine: one file, several clusters', () => {
   });
 });
 
+describe('sqlite engine: result key dictionary', () => {
+  it('keys pruned by one store are not reused from another store\'s cache on the same file', async () => {
+    const path = join(dir, 'prune.db');
+    const east = await createSqliteStore({ path, clusterId: 'east' });
+    const west = await createSqliteStore({ path, clusterId: 'west' });
+    try {
+      const odd = makeResults(4, 3).map((r) => ({ ...r, policy: 'pruned-policy' }));
+      await west.create(polrKey('team-1', 'w'), makeReport({ namespace: 'team-1', name: 'w', results: odd }));
+      await west.delete(polrKey('team-1', 'w'));
+      await east.compact();
+      await west.create(polrKey('team-1', 'w2'), makeReport({ namespace: 'team-1', name: 'w2', results: odd }));
+      assert.equal(await west.countResults(POLR, { policy: 'pruned-policy' }), 3);
+      assert.equal(await east.countResults(POLR, { policy: 'pruned-policy' }), 0);
+    } finally {
+      await east.close();
+      await west.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      const dangling = db.prepare('SELECT count(*) FROM results r WHERE NOT EXISTS (SELECT 1 FROM result_keys k WHERE k.id = r.key_id)').pluck().get();
+      assert.equal(dangling, 0);
+    } finally { db.close(); }
+  });
+});
+
 describe('sqlite engine: migrations', () => {
   it('an older schema is migrated on open and the schema version recorded', async () => {
     const path = join(dir, 'migrate.db');

@@ -36,14 +36,23 @@ function sameRow(old: StoredRow, keyId: number, r: ResultRow): boolean {
 /**
  * Interns attribute tuples. Ids found or inserted inside a transaction are held in `fresh` and only
  * enter the cache once that transaction commits (`committed`); a rollback (`rolledBack`) forgets
- * them, so the cache never names a row that does not exist.
+ * them, so the cache never names a row that does not exist. Pruning unreferenced keys (`prune`,
+ * inside a write transaction) bumps `keys_epoch` in meta; every batch starts with `checkEpoch`, so
+ * another store on the same file (other cluster id, other process) drops its cache too.
  */
 export function createKeyDictionary(db: Database.Database, clusterId: string) {
   const insert = db.prepare(`INSERT OR IGNORE INTO result_keys (hash, cluster_id, policy, rule, result, severity, category, source, scored, message)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const find = db.prepare('SELECT id FROM result_keys WHERE hash = ?').pluck();
+  const getEpoch = db.prepare("SELECT value FROM meta WHERE key = 'keys_epoch'").pluck();
+  const bumpEpoch = db.prepare(`INSERT INTO meta (key, value) VALUES ('keys_epoch', 1)
+    ON CONFLICT (key) DO UPDATE SET value = value + 1 RETURNING value`).pluck();
+  const pruneKeys = db.prepare('DELETE FROM result_keys WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.key_id = result_keys.id)');
   const cache = new Map<string, number>();
   let fresh = new Map<string, number>();
+  let epoch = (getEpoch.get() as number | undefined) ?? 0;
+
+  function reset(): void { cache.clear(); fresh = new Map(); }
 
   function idOf(attrKey: string, a: ResultAttrs): number {
     const hit = cache.get(attrKey) ?? fresh.get(attrKey);
@@ -64,8 +73,17 @@ export function createKeyDictionary(db: Database.Database, clusterId: string) {
       fresh = new Map();
     },
     rolledBack(): void { fresh = new Map(); },
-    /** Forgets everything (after housekeeping deleted unreferenced keys). */
-    reset(): void { cache.clear(); fresh = new Map(); },
+    /** Call at the start of each write transaction: drops the cache if any store pruned keys since. */
+    checkEpoch(): void {
+      const now = (getEpoch.get() as number | undefined) ?? 0;
+      if (now !== epoch) { reset(); epoch = now; }
+    },
+    /** Deletes keys no result row uses (inside a write transaction); returns how many. */
+    prune(): number {
+      const n = pruneKeys.run().changes;
+      if (n > 0) { epoch = bumpEpoch.get() as number; reset(); }
+      return n;
+    },
   };
 }
 

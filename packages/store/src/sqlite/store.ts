@@ -37,9 +37,6 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
   const reads = createReads({ db, stmts, clusterId: o.clusterId, currentRv: () => rv, compactedRv: () => compacted });
   const mutations = createMutations({ db, stmts, clusterId: o.clusterId });
   const resultQuery = createResultQuery(db, o.clusterId);
-  // Dictionary rows no current result uses (their objects were deleted or rescored). Runs inside a
-  // write transaction, so no concurrent write can be about to reuse one.
-  const pruneKeys = db.prepare('DELETE FROM result_keys WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.key_id = result_keys.id)');
   const hub = createWatchHub({
     readChanges: async (ref, after, limit) => reads.readChanges(ref, after, limit),
     compactedRv: async () => compacted,
@@ -47,7 +44,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
   }, { bufferSize: o.watchBufferSize, bookmarkIntervalMs: o.bookmarkIntervalMs });
   const writer = createGroupCommitter({
     db,
-    getRv: () => stmts.getRv.get() as number,
+    getRv: () => { mutations.keys.checkEpoch(); return stmts.getRv.get() as number; },
     saveRv: (next) => { stmts.setRv.run(next); },
     committed: (next, events) => { rv = next; mutations.keys.committed(); hub.publish(events); },
     rolledBack: () => { mutations.keys.rolledBack(); },
@@ -63,7 +60,9 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
       stmts.setCompacted.run(target);
       compacted = target;
     }
-    if (pruneKeys.run().changes > 0) mutations.keys.reset();
+    // Dictionary rows no current result uses (objects deleted or rescored); inside the write
+    // transaction, so no write can be about to reuse one.
+    mutations.keys.prune();
     return String(compacted);
   }
 
