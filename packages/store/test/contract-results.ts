@@ -64,9 +64,11 @@ export function resultsContract(make: ContractStoreFactory): void {
         await s.create(polrKey(ns, `r${i}`), makeReport({ namespace: ns, name: `r${i}`, seed: i }));
       }
       await s.create(polrKey('team-2', 'ns-wide'), makeReport({ namespace: 'team-2', name: 'ns-wide', seed: 9, results: ownSubjectResults() }));
+      // More results than one multi-row insert takes.
+      await s.create(polrKey('team-0', 'big'), makeReport({ namespace: 'team-0', name: 'big', seed: 7, results: makeResults(7, 40) }));
       await s.create({ ...CPOLR, namespace: '', name: 'c1' }, makeReport({ namespace: '', name: 'c1', seed: 2, source: 'kyverno' }));
       const all = await check(s, POLR);
-      assert.ok(all[0]! === 6 * 17 + 4 && all[1]! > 0 && all[8] === 2 && all[9] === 17, `oracle counts ${all.join(',')}`);
+      assert.ok(all[0]! === 6 * 17 + 4 + 40 && all[1]! > 0 && all[8] === 2 && all[9] === 17, `oracle counts ${all.join(',')}`);
       await check(s, { ...POLR, namespace: 'team-2' });
       await check(s, CPOLR);
 
@@ -77,7 +79,7 @@ export function resultsContract(make: ContractStoreFactory): void {
       await s.update(polrKey('team-2', 'r2'), { ...r2, results: makeResults(2, 3) });
       await s.delete(polrKey('team-0', 'r0'));
       const after = await check(s, POLR);
-      assert.equal(after[0], 4 * 17 + 3 + 4);
+      assert.equal(after[0], 4 * 17 + 3 + 4 + 40);
       await check(s, { ...POLR, namespace: 'team-1' });
     }));
 
