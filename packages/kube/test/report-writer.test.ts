@@ -1,11 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ReportResult } from '@docket/model';
+import { AlreadyExistsError, ConflictError, NotFoundError, type ReportResult } from '@docket/model';
 import { startDocket, type DocketServer } from '../../../test/support/docket.ts';
 import { createKubectl } from '../../../test/support/kubectl.ts';
 import { createReportClient, createReportWriter, kubeConfigForServer, type ReportClient, type WriteOutcome } from '../src/index.ts';
 import { startProxy, type TestProxy } from './support/proxy.ts';
-import { polrRef } from './support/reports.ts';
+import { polr, polrRef } from './support/reports.ts';
 
 const ev = (policy: string, rule: string, seconds?: number): ReportResult => ({
   policy, rule, result: 'fail', severity: 'high', source: 'test', message: `${policy}/${rule}`,
@@ -135,8 +135,21 @@ describe('report writer against docket serve', () => {
         }
         if (round === 4) {
           // Another writer changes pod-0 behind our back: our next update hits a real 409.
-          const cur = await direct.get(polrRef('faults', 'pod-0')).catch(() => undefined);
-          if (cur) await direct.replace(polrRef('faults', 'pod-0'), { ...cur, results: [...(cur.results ?? []), { policy: 'foreign', result: 'warn', properties: { resultID: 'foreign-1' } }] });
+          // It retries its own conflicts with our writer, as any well-behaved client does.
+          for (let tries = 0; ; tries++) {
+            const cur = await direct.get(polrRef('faults', 'pod-0')).catch((e: unknown) => {
+              if (e instanceof NotFoundError) return undefined;
+              throw e;
+            });
+            const foreign = { policy: 'foreign', result: 'warn' as const, properties: { resultID: 'foreign-1' } };
+            try {
+              if (cur) await direct.replace(polrRef('faults', 'pod-0'), { ...cur, results: [...(cur.results ?? []), foreign] });
+              else await direct.create(polrRef('faults', 'pod-0'), { ...polr('faults', 'pod-0'), results: [foreign] });
+              break;
+            } catch (e) {
+              if (!(e instanceof ConflictError || e instanceof AlreadyExistsError) || tries > 20) throw e;
+            }
+          }
         }
         await new Promise((r) => setTimeout(r, 60));
       }

@@ -41,7 +41,7 @@ describe('watchReports against docket serve', () => {
     const w = startWatch(proxy.url, 'team-a');
     try {
       await waitFor('initial ADDED', () => w.events.length === 1);
-      await waitFor('watch open', () => watchRequests(proxy).length === 1 && w.states.at(-1)?.state === 'watching');
+      await waitFor('watch open', () => watchRequests(proxy).length === 1 && proxy.openStreams() === 1);
       const a = await direct.create(polrRef('team-a', 'a'), polr('team-a', 'a', ['p1']));
       await waitFor('ADDED a', () => w.events.length === 2);
       await direct.replace(polrRef('team-a', 'a'), { ...a, results: [] });
@@ -74,7 +74,7 @@ describe('watchReports against docket serve', () => {
     const w = startWatch(proxy.url, 'team-c', { labelSelector: 'app=x', stallTimeoutMs: 300 });
     try {
       await waitFor('initial list', () => w.events.length === 1 && w.states.at(-1)?.state === 'watching');
-      await waitFor('watch open', () => watchRequests(proxy).length > 0 && proxy.requests.length > before + 1);
+      await waitFor('watch open', () => proxy.openStreams() === 1);
       assert.ok(proxy.freezeStreams() >= 1);
       await direct.create(polrRef('team-c', 'l2'), labelled('l2'));
       await direct.create(polrRef('team-c', 'plain2'), polr('team-c', 'plain2'));
@@ -114,7 +114,7 @@ describe('watchReports relists on 410 Gone', () => {
     const w = startWatch(proxy.url);
     try {
       await waitFor('initial list', () => w.events.length === 3 && w.states.at(-1)?.state === 'watching');
-      await waitFor('watch open', () => watchRequests(proxy).length === 1);
+      await waitFor('watch open', () => watchRequests(proxy).length === 1 && proxy.openStreams() === 1);
       const gapStart = w.events.length;
       proxy.blocked = true;
       proxy.cutStreams();

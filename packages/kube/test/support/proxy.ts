@@ -31,6 +31,8 @@ export interface TestProxy {
   fault?: (req: { method: string; url: string; index: number }) => Fault | undefined;
   /** While true every request is answered 503 without reaching the upstream. */
   blocked: boolean;
+  /** Responses whose headers went out and that are still streaming (open watches). */
+  openStreams(): number;
   /** Destroys every response still streaming (open watches). */
   cutStreams(): number;
   /** Stops relaying bytes of every open stream while keeping its sockets open (a half-open connection). */
@@ -52,6 +54,7 @@ export async function startProxy(upstream: string): Promise<TestProxy> {
     url: '',
     requests: [],
     blocked: false,
+    openStreams: () => open.size,
     cutStreams: () => {
       const n = open.size;
       for (const res of open) res.socket?.destroy();
