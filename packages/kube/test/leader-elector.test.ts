@@ -10,6 +10,8 @@ interface Candidate {
   /** [startedAt, stoppedAt?] per term. */
   terms: { start: number; end?: number }[];
   errors: Error[];
+  /** Other identities reported through onNewLeader. */
+  others: string[];
 }
 
 describe('leader election against the Lease test double', () => {
@@ -29,13 +31,14 @@ describe('leader election against the Lease test double', () => {
   });
 
   function candidate(id: string, name: string): Candidate {
-    const c: Candidate = { id, terms: [], errors: [], elector: undefined as unknown as LeaderElector };
+    const c: Candidate = { id, terms: [], errors: [], others: [], elector: undefined as unknown as LeaderElector };
     c.elector = createLeaderElector({
       client: createLeaseClient(kubeConfigForServer(server.url)), namespace: 'docket-system', name, identity: id,
       leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100,
       onStartedLeading: () => c.terms.push({ start: Date.now() }),
       onStoppedLeading: () => (c.terms.at(-1)!.end = Date.now()),
       onError: (e) => c.errors.push(e),
+      onNewLeader: (other) => c.others.push(other),
     });
     running.push(c);
     c.elector.start();
@@ -62,6 +65,8 @@ describe('leader election against the Lease test double', () => {
     assert.match(String(holder('one')!.renewTime), /\.\d{6}Z$/, 'MicroTime on the wire');
     assert.equal(holder('one')!.leaseDurationSeconds, 1);
     assert.deepEqual([...a.errors, ...b.errors], []);
+    const follower = a.elector.isLeader() ? b : a;
+    assert.deepEqual(follower.others, [a.elector.isLeader() ? a.id : b.id], 'the follower learnt who leads, once');
     assert.ok(server.log.some((l) => l.startsWith('PUT ')), 'renewals are PUTs with a resourceVersion precondition');
   });
 

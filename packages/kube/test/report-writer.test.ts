@@ -49,6 +49,7 @@ describe('report writer against docket serve', () => {
     }
     await writer.close();
     const w = writes(proxy, from);
+    console.log(`# writer: ${w.length} API writes and ${proxy.requests.slice(from).filter((r) => r.method === 'GET').length} reads for 1000 events into 10 reports`);
     assert.ok(w.length >= 10 && w.length <= 30, `10..30 writes for 1000 events, got ${w.length}`);
     for (let p = 0; p < 10; p++) {
       const perReport = w.filter((r) => r.url.endsWith(`/pod-${p}`)).length;
