@@ -60,16 +60,22 @@ export function parseOptionalBody(raw: unknown, contentType: string | undefined)
 export const MAX_BODY_DEPTH = 100;
 
 function checkDepth(value: unknown): void {
-  // Iterative on purpose: the point is to survive inputs a recursive walk would not.
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > MAX_BODY_DEPTH) throw new BadRequestError(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
+  if (tooDeep(value, 1)) throw new BadRequestError(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+}
+
+/**
+ * Recursive but bounded: it never descends past MAX_BODY_DEPTH + 1 frames, so absurd inputs fail
+ * here instead of overflowing the stack; and it allocates nothing (every write body walks it).
+ */
+function tooDeep(v: unknown, depth: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (depth > MAX_BODY_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (tooDeep(v[i], depth + 1)) return true;
+    return false;
   }
+  for (const k in v) if (tooDeep((v as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
 }
 
 function toText(raw: unknown): string {

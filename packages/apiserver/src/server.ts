@@ -38,9 +38,12 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     return reply.code(404).type('application/json').send(JSON.stringify(status));
   });
 
-  app.addHook('onResponse', async (req, reply) => {
-    req.log.debug({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
-  });
+  // Only registered when it would log: an async hook costs every request a promise and a log object.
+  if (deps.logger?.isLevelEnabled('debug')) {
+    app.addHook('onResponse', async (req, reply) => {
+      req.log.debug({ method: req.method, url: req.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    });
+  }
 
   const clock = deps.clock ?? (() => new Date());
   registerHealthRoutes(app, deps.store);

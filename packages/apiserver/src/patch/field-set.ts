@@ -178,8 +178,13 @@ export function toFieldsV1(set: FieldSet): Json {
     members.push(node);
   }
   // A member with children carries "." so the decoder can tell it from a plain container.
-  for (const node of members) if (Object.keys(node).some((k) => k !== '.')) node['.'] = {};
+  for (const node of members) if (hasChild(node)) node['.'] = {};
   return root;
+}
+
+function hasChild(node: Json): boolean {
+  for (const k in node) if (k !== '.') return true;
+  return false;
 }
 
 /** Decodes a FieldsV1 trie; unknown shapes are skipped rather than failing the request. */
