@@ -159,6 +159,12 @@ try {
   await store.update(keyOf(first), rewrite(first, 9));
   const snapshotPage = await timeIt(() => store.list(ref, { limit: 500, continue: p1.continue }));
   const fullListMs = await timeIt(() => store.list(ref, { projection: 'summary' }), 1);
+  const resultCountMs = {
+    fail: await timeIt(() => store.countResults(ref, { result: 'fail' })),
+    policyRule: await timeIt(() => store.countResults(ref, { policy: first.results![0]!.policy, rule: first.results![0]!.rule })),
+    namespaceFail: await timeIt(() => store.countResults({ ...ref, namespace: 'team-7' }, { result: 'fail' })),
+    subjectUid: await timeIt(() => store.countResults(ref, { subjectUid: first.scope!.uid! })),
+  };
   let pages = 0;
   let cont: string | undefined;
   const pagedStart = performance.now();
@@ -177,7 +183,7 @@ try {
     dbBytesPerReport: Math.round(afterCreate / count),
     dbBytesPerReportAfterRewrites: { once: Math.round(afterRewrite1 / count), thrice: Math.round(afterRewrite3 / count) },
     firstPageMs: { full: firstPageFull, summary: firstPageSummary, labelSelector: firstPageLabel, namespace: nsPage, snapshotPage2: snapshotPage },
-    fullSummaryListMs: fullListMs, pagedFullList: { pages, ms: pagedFullListMs },
+    fullSummaryListMs: fullListMs, resultCountMs, pagedFullList: { pages, ms: pagedFullListMs },
     rssMB: Math.round(process.memoryUsage().rss / 1e6),
   }));
 } finally {

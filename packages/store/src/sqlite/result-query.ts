@@ -22,13 +22,16 @@ export function createResultQuery(db: Database.Database, clusterId: string) {
       const v = filter[col];
       if (v !== undefined) { where.push(`k.${col} = ?`); args.push(v); }
     }
-    if (filter.subjectUid !== undefined) {
-      // An own subject wins; without one the result is about the report's scope.
-      where.push('(r.subject_uid = ? OR (r.subject_uid IS NULL AND o.scope_uid = ?))');
-      args.push(filter.subjectUid, filter.subjectUid);
+    const from = 'results r JOIN result_keys k ON k.id = r.key_id JOIN objects o ON o.id = r.object_id';
+    if (filter.subjectUid === undefined) {
+      return prep(`SELECT count(*) FROM ${from} WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
     }
-    return prep(`SELECT count(*) FROM results r JOIN result_keys k ON k.id = r.key_id JOIN objects o ON o.id = r.object_id
-      WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
+    // An own subject wins; without one the result is about the report's scope. Two counts, each
+    // driven by its own index (results_subject; objects_scope_uid), instead of one OR that scans.
+    const w = where.join(' AND ');
+    return prep(`SELECT (SELECT count(*) FROM ${from} WHERE ${w} AND r.subject_uid = ?)
+      + (SELECT count(*) FROM ${from} WHERE ${w} AND o.scope_uid = ? AND r.subject_uid IS NULL)`)
+      .pluck().get(...args, filter.subjectUid, ...args, filter.subjectUid) as number;
   }
 
   return { countResults };
