@@ -1,10 +1,12 @@
 /** GET of one object and of a collection (list), in every negotiated representation. */
 import type { ReportObject } from '@docket/model';
+import type { ListOptions } from '@docket/store';
 import { negotiate } from './negotiate.ts';
 import { listOptionsOf } from './list-options.ts';
 import { parseIncludeObject } from './query.ts';
 import { keyOf, refOf, apiVersionOf } from './scope.ts';
-import { sendDocument, sendList } from './respond.ts';
+import { sendBatchedList, sendDocument, sendList } from './respond.ts';
+import { readStepped } from './list-stream.ts';
 import { tableOf, tableHead, tableRowOf, toPartial, toWire, PARTIAL_LIST_KIND, META_V1 } from './render.ts';
 import type { HandlerContext } from './context.ts';
 
@@ -28,21 +30,35 @@ export async function handleList(ctx: HandlerContext): Promise<unknown> {
   const includeObject = parseIncludeObject(query);
   // Tables and metadata lists need no results: let the store skip reading them.
   const summaryOnly = rep.kind === 'metadata-list' || (rep.kind === 'table' && includeObject !== 'Object');
-  const res = await store.list(refOf(scope), listOptionsOf(query, summaryOnly ? 'summary' : 'full'));
+  const opts = listOptionsOf(query, summaryOnly ? 'summary' : 'full');
+  if (rep.kind === 'object' && rep.format === 'yaml') return handleYamlList(ctx, opts);
+  // JSON is streamed while it is read from the store, a few items at a time (see list-stream.ts).
+  const list = await readStepped(store, refOf(scope), opts);
+  const metadata = (): Record<string, unknown> => ({ ...list.tail() });
+  switch (rep.kind) {
+    case 'table': {
+      const now = ctx.clock();
+      const { extra } = tableHead({});
+      return sendBatchedList(reply, { apiVersion: META_V1, kind: 'Table', extra, metadata }, list.batches,
+        (hub: ReportObject) => tableRowOf(hub, scope, includeObject, now), 'rows');
+    }
+    case 'metadata-list':
+      return sendBatchedList(reply, { apiVersion: META_V1, kind: PARTIAL_LIST_KIND, metadata }, list.batches, (hub) => toPartial(hub));
+    default:
+      return sendBatchedList(reply, { apiVersion: apiVersionOf(scope), kind: scope.resource.listKind, metadata }, list.batches,
+        (hub) => toWire(hub, scope.version));
+  }
+}
+
+/** YAML lists are one document (the yaml library has no streaming writer): read in one store call. */
+async function handleYamlList(ctx: HandlerContext, opts: ListOptions): Promise<unknown> {
+  const { scope, store, reply } = ctx;
+  const res = await store.list(refOf(scope), opts);
   const metadata: Record<string, unknown> = { resourceVersion: res.resourceVersion };
   if (res.continue) {
     metadata['continue'] = res.continue;
     if (res.remainingItemCount !== undefined) metadata['remainingItemCount'] = res.remainingItemCount;
   }
-  switch (rep.kind) {
-    case 'table': {
-      const now = ctx.clock();
-      return sendList(reply, tableHead(metadata), res.items, (hub: ReportObject) => tableRowOf(hub, scope, includeObject, now), 'json', 'rows');
-    }
-    case 'metadata-list':
-      return sendList(reply, { apiVersion: META_V1, kind: PARTIAL_LIST_KIND, metadata }, res.items, (hub) => toPartial(hub));
-    default:
-      return sendList(reply, { apiVersion: apiVersionOf(scope), kind: scope.resource.listKind, metadata }, res.items,
-        (hub) => toWire(hub, scope.version), rep.kind === 'object' ? rep.format : 'json');
-  }
+  return sendList(reply, { apiVersion: apiVersionOf(scope), kind: scope.resource.listKind, metadata }, res.items,
+    (hub) => toWire(hub, scope.version), 'yaml');
 }

@@ -54,6 +54,49 @@ export function* listChunks<T>(head: ListHead, items: readonly T[], itemJson: (i
   yield `${buf}]}`;
 }
 
+/** The envelope of a list streamed in batches: its metadata is only known at the end. */
+export interface StreamedListHead {
+  apiVersion: string;
+  kind: string;
+  /** Extra top-level fields written before the items (a Table's columnDefinitions). */
+  extra?: Record<string, unknown>;
+  /** Called once every batch has been written. */
+  metadata(): Record<string, unknown>;
+}
+
+/**
+ * Serialises `{apiVersion, kind, ...extra, items: [...], metadata}` batch by batch in ~64 KiB
+ * chunks. `metadata` comes last because `continue` and `remainingItemCount` are only known after
+ * the last batch; JSON clients (client-go, kubectl, JSON.parse) do not depend on member order.
+ */
+export async function* batchedListChunks<T>(head: StreamedListHead, batches: AsyncIterable<T[]>, itemJson: (item: T) => string,
+  itemsKey = 'items'): AsyncGenerator<string> {
+  let buf = `{"apiVersion":${JSON.stringify(head.apiVersion)},"kind":${JSON.stringify(head.kind)}`;
+  for (const [k, v] of Object.entries(head.extra ?? {})) buf += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  buf += `,${JSON.stringify(itemsKey)}:[`;
+  let first = true;
+  for await (const batch of batches) {
+    for (const item of batch) {
+      if (!first) buf += ',';
+      first = false;
+      buf += itemJson(item);
+      if (buf.length >= CHUNK_BYTES) {
+        yield buf;
+        buf = '';
+      }
+    }
+  }
+  yield `${buf}],"metadata":${JSON.stringify(head.metadata())}}`;
+}
+
+/** Streams a JSON list read in batches (see `batchedListChunks`). */
+export function sendBatchedList<T>(reply: FastifyReply, head: StreamedListHead, batches: AsyncIterable<T[]>,
+  toItem: (item: T) => unknown, itemsKey = 'items'): FastifyReply {
+  reply.code(200);
+  const stream = Readable.from(batchedListChunks(head, batches, (item) => JSON.stringify(toItem(item)), itemsKey), { objectMode: false });
+  return reply.type(JSON_TYPE).send(stream);
+}
+
 /** Sends a list as a stream (JSON) or, for YAML clients, as one document. */
 export function sendList<T>(reply: FastifyReply, head: ListHead, items: readonly T[], toItem: (item: T) => unknown,
   format: Format = 'json', itemsKey = 'items'): FastifyReply {
