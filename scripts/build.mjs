@@ -5,7 +5,8 @@
 // keep working. The launcher (packages/cli/bin/docket.js) picks the bundle up when it is newer than
 // every source, and falls back to tsx otherwise. Prints nothing on success (`npm start` runs it).
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -19,11 +20,13 @@ const externalDeps = {
       return { path: args.path, external: true };
     });
     // Sources that locate files next to themselves (`new URL('../x', import.meta.url)`) must keep
-    // their own URL, not the bundle's: the repository stays in place, so pin the original one.
+    // their own URL, not the bundle's: rebuild it from the bundle's URL, so a moved checkout works.
     b.onLoad({ filter: /\/packages\/[^/]+\/src\/.*\.ts$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
-      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      const fromBundle = relative(join(root, 'dist'), args.path).split(sep).join('/');
+      const own = `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`;
+      return { contents: text.replaceAll('import.meta.url', own), loader: 'ts' };
     });
   },
 };
