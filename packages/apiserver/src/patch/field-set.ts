@@ -158,6 +158,23 @@ export function walkLeaves(obj: unknown, visit: (key: string, path: FieldPath, v
   walk(obj, before, [], '', true);
 }
 
+/**
+ * toFieldsV1(fieldSetOf(obj)) without the intermediate set (a create owns every field it sent):
+ * the same trie, keys in the same order; undefined when `obj` has no fields to own.
+ */
+export function fieldsV1Of(obj: unknown): Json | undefined {
+  const root: Json = {};
+  const members: Json[] = [];
+  walkLeaves(obj, (_key, path) => {
+    let node = root;
+    for (const el of path) node = (node[el] ??= {}) as Json;
+    members.push(node);
+  });
+  if (members.length === 0) return undefined;
+  for (const node of members) if (hasChild(node)) node['.'] = {};
+  return root;
+}
+
 /** The first item of `list` for each element it names. */
 function firstItems(list: readonly unknown[], s: ListStrategy): Map<PathElement | undefined, unknown> {
   const m = new Map<PathElement | undefined, unknown>();

@@ -4,7 +4,7 @@
  * manager loses them. Server-side apply lives in apply.ts and shares these helpers.
  */
 import type { ManagedFieldsEntry } from '@docket/model';
-import { FieldSet, fromFieldsV1, jsonEqual, toFieldsV1, valueAt, walkLeaves, type Json } from './field-set.ts';
+import { FieldSet, fieldsV1Of, fromFieldsV1, jsonEqual, toFieldsV1, valueAt, walkLeaves, type Json } from './field-set.ts';
 
 /** kube's limit on a field manager name. */
 export const FIELD_MANAGER_MAX_LENGTH = 128;
@@ -104,6 +104,11 @@ export function recordUpdate(input: UpdateInput): ManagedFieldsEntry[] {
   if (sent !== undefined && !jsonEqual(sent, beforeEntries ?? [])) {
     if (sent.length === 1 && Object.keys(sent[0] ?? {}).length === 0) return [];
     return encodeManagedFields(decodeManagedFields(sent));
+  }
+  if (before === undefined && sent === undefined) {
+    // A plain create: the writer owns everything it sent, nobody else owns anything.
+    const fieldsV1 = fieldsV1Of(after);
+    return fieldsV1 ? [{ manager, operation: 'Update', apiVersion, time: managedTime(now), fieldsType: 'FieldsV1', fieldsV1 }] : [];
   }
   const managers = decodeManagedFields(beforeEntries);
   const { present, changed } = presentAndChanged(before, after);
