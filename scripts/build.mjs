@@ -4,7 +4,7 @@
 // time from node_modules, so native modules (better-sqlite3) and packages that read their own files
 // keep working. The launcher (packages/cli/bin/docket.js) picks the bundle up when it is newer than
 // every source, and falls back to tsx otherwise. Prints nothing on success (`npm start` runs it).
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -31,11 +31,19 @@ const externalDeps = {
   },
 };
 
+// Chunk names carry content hashes: start from an empty dist/ so old chunks do not pile up.
+await rm(join(root, 'dist'), { recursive: true, force: true });
 try {
   await build({
     absWorkingDir: root,
-    entryPoints: ['packages/cli/src/main.ts'],
-    outfile: 'dist/docket.mjs',
+    entryPoints: { docket: 'packages/cli/src/main.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    // Code behind dynamic imports (the server, the stores) goes to chunks loaded on demand, so
+    // client commands such as `docket import` do not load fastify and the database drivers.
+    splitting: true,
+    // Chunks sit beside docket.mjs: the import.meta.url rewrite below assumes every output is in dist/.
+    chunkNames: '[name]-[hash]',
     bundle: true,
     format: 'esm',
     platform: 'node',
