@@ -13,11 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReportObject } from '@docket/model';
 import { createSqliteStore, type ObjectKey, type ReportStore } from '@docket/store';
+import { genReportsPath } from '../../../test/support/shared.ts';
 
 const requested = Number(process.argv[2] ?? 20000);
 const sync = (process.argv[3] ?? 'FULL') as 'FULL' | 'NORMAL';
 const concurrency = Number(process.argv[4] ?? 64);
-const GEN = '/work/shared/tools/gen-reports.mjs';
+const GEN = genReportsPath();
 
 function generate(n: number): ReportObject[] {
   const r = spawnSync(process.execPath, [GEN, String(n)], { encoding: 'utf8', maxBuffer: 1 << 30 });

@@ -12,8 +12,9 @@ import pg from 'pg';
 import type { ReportObject } from '@docket/model';
 import { createPostgresStore } from '../src/postgres/index.ts';
 import type { ReportStore } from '../src/types.ts';
+import { genReportsPath } from '../../../test/support/shared.ts';
 
-const GEN = '/work/shared/tools/gen-reports.mjs';
+const GEN = genReportsPath();
 
 function generate(n: number): ReportObject[] {
   const out = execFileSync(process.execPath, [GEN, String(n)], { encoding: 'utf8', maxBuffer: 1 << 30 });
