@@ -12,6 +12,8 @@ import type { CollectionRef, ListOptions, ListResult, ReportStore } from '@docke
 
 /** Items per store call: small enough to die in the young generation (~30 KB of heap per full report). */
 export const LIST_STEP = 50;
+/** Items per store call for summary projections (Table rows, metadata): ~1 KB each, so fewer, bigger steps. */
+export const SUMMARY_LIST_STEP = 500;
 
 /** The list metadata of the whole response, known once every step has been read. */
 export interface ListTail {
@@ -33,7 +35,8 @@ export interface SteppedList {
  * selectors, the projection and the previous call's continue token, so every step reads the same
  * snapshot and `remainingItemCount` counts from the client's position, as one big call would.
  */
-export async function readStepped(store: ReportStore, ref: CollectionRef, opts: ListOptions, step = LIST_STEP): Promise<SteppedList> {
+export async function readStepped(store: ReportStore, ref: CollectionRef, opts: ListOptions,
+  step = opts.projection === 'summary' ? SUMMARY_LIST_STEP : LIST_STEP): Promise<SteppedList> {
   const want = opts.limit && opts.limit > 0 ? opts.limit : 0;
   const stepLimit = (served: number): number => (want === 0 ? step : Math.min(step, want - served));
   let last: ListResult = await store.list(ref, { ...opts, limit: stepLimit(0) });
