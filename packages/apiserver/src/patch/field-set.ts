@@ -67,7 +67,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 /** The path element that names `item` inside a list with strategy `s` (undefined for atomic lists). */
 export function itemElement(item: unknown, s: ListStrategy): PathElement | undefined {
   if (s.type === 'set') return `v:${canonical(item)}`;
-  if (s.type === 'map' && isObject(item)) return `k:${canonical(Object.fromEntries(s.keys.map((k) => [k, item[k]])))}`;
+  if (s.type === 'map' && isObject(item)) {
+    // canonical() of the object of key fields, written directly (runs for every owner reference on every write).
+    const keys = s.keys.length > 1 ? [...s.keys].sort() : s.keys;
+    let out = 'k:{';
+    for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:${canonical(item[keys[i]!])}`;
+    return `${out}}`;
+  }
   return undefined;
 }
 
