@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { BadRequestError } from '@docket/model';
+import { BadRequestError, type ManagedFieldsEntry } from '@docket/model';
 import { createSqliteStore, openStore } from '@docket/store';
 import { POLR, makeReport, makeResults, polrKey, sleep } from './contract-fixtures.ts';
 
@@ -132,7 +132,8 @@ describe('sqlite engine: migrations', () => {
     const raw = new Database(path);
     const latest = raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as number;
     assert.ok(latest >= 2);
-    raw.exec("DROP TABLE counts; UPDATE meta SET value = 1 WHERE key = 'schema_version'");
+    raw.exec(`DROP TABLE counts; ALTER TABLE objects DROP COLUMN mf; ALTER TABLE history DROP COLUMN mf;
+      ALTER TABLE history DROP COLUMN uid; UPDATE meta SET value = 1 WHERE key = 'schema_version'`);
     raw.close();
     const s2 = await createSqliteStore({ path });
     try {
@@ -145,5 +146,38 @@ describe('sqlite engine: migrations', () => {
     } finally { check.close(); }
     const again = await createSqliteStore({ path });
     await again.close();
+  });
+});
+
+describe('sqlite engine: row encoding', () => {
+  it('splits managedFields off a slim head and reads old full-head rows unchanged', async () => {
+    const path = join(dir, 'slim.db');
+    const s = await createSqliteStore({ path });
+    const base = makeReport({ namespace: 'team-1', name: 'mf' });
+    const managedFields: ManagedFieldsEntry[] = [{ manager: 'kubectl', operation: 'Update', apiVersion: base.apiVersion, fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:labels': { '.': {} } } } }];
+    const created = await s.create(polrKey('team-1', 'mf'), { ...base, metadata: { ...base.metadata, managedFields } });
+    const updated = await s.update(polrKey('team-1', 'mf'), { ...created, summary: { pass: 9 } });
+    const got = await s.get(polrKey('team-1', 'mf'));
+    assert.equal(JSON.stringify(got), JSON.stringify(updated));
+    assert.deepEqual(got.metadata.managedFields, managedFields);
+    const summary = await s.list(POLR, { projection: 'summary' });
+    assert.deepEqual(summary.items[0]!.metadata.managedFields, managedFields);
+    // The superseded version (history) decodes to what was returned at the time.
+    const old = await s.list(POLR, { resourceVersion: created.metadata.resourceVersion, resourceVersionMatch: 'Exact' });
+    assert.equal(JSON.stringify(old.items[0]), JSON.stringify(created));
+    await s.close();
+
+    const raw = new Database(path);
+    const row = raw.prepare('SELECT head, mf FROM objects').get() as { head: string; mf: Buffer | null };
+    assert.ok(row.mf !== null && !row.head.includes('managedFields') && !row.head.includes(got.metadata.uid!));
+    const { results: _r, ...head } = updated;
+    // A row written before slim heads: everything inside head, mf NULL.
+    raw.prepare('UPDATE objects SET head = ?, mf = NULL').run(JSON.stringify(head));
+    raw.close();
+    const s2 = await createSqliteStore({ path });
+    try {
+      assert.equal(JSON.stringify(await s2.get(polrKey('team-1', 'mf'))), JSON.stringify(updated));
+    } finally { await s2.close(); }
   });
 });

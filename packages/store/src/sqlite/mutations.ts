@@ -12,7 +12,7 @@ import {
 } from '../shared/lifecycle.ts';
 import { labelPairs, objectColumns, resultRows } from '../shared/rows.ts';
 import type { ChangeEvent } from '../shared/watch-hub.ts';
-import { decodeResultsJson, decodeStored, encodeDoc } from './codec.ts';
+import { decodeResultsJson, decodeStored, encodeDoc, type RowIdentity } from './codec.ts';
 import type { TxContext, WriteOp } from './group-commit.ts';
 import { createKeyDictionary, createResultRowWriter } from './result-rows.ts';
 import { CHANGE_TYPES, type ObjectRow, type Statements } from './statements.ts';
@@ -28,6 +28,9 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
   const resultWriter = createResultRowWriter(db, keys);
   const keyArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace, k.name] as const;
   const collArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace] as const;
+
+  const identity = (k: ObjectKey, uid: string, rv: number): RowIdentity =>
+    ({ group: k.group, resource: k.resource, namespace: k.namespace, name: k.name, uid, rv });
 
   function readRow(key: ObjectKey): ObjectRow | undefined {
     return stmts.getObject.get(...keyArgs(key)) as ObjectRow | undefined;
@@ -48,10 +51,10 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
   function insert(tx: TxContext, key: ObjectKey, obj: ReportObject): { value: ReportObject; events: ChangeEvent[] } {
     const rv = tx.nextRv();
     const stored = withResourceVersion(obj, rv);
-    const enc = encodeDoc(stored);
+    const enc = encodeDoc(stored, identity(key, stored.metadata.uid!, rv));
     const c = objectColumns(stored);
     const { lastInsertRowid } = stmts.insertObject.run(clusterId, key.group, key.resource, key.namespace, key.name,
-      stored.metadata.uid, rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.results);
+      stored.metadata.uid, rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.mf, enc.results);
     const id = Number(lastInsertRowid);
     writeLabels(id, stored);
     resultWriter.insertRows(id, resultRows(stored));
@@ -64,10 +67,10 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
   function replace(tx: TxContext, key: ObjectKey, row: ObjectRow, prev: ReportObject, next: ReportObject, prevResultsJson: string | null) {
     const rv = tx.nextRv();
     const stored = withResourceVersion(next, rv);
-    const enc = encodeDoc(stored);
+    const enc = encodeDoc(stored, identity(key, row.uid, rv));
     const c = objectColumns(stored);
     stmts.toHistory.run(rv, row.id);
-    stmts.updateObject.run(rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.results, row.id);
+    stmts.updateObject.run(rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.mf, enc.results, row.id);
     if (JSON.stringify(prev.metadata.labels ?? {}) !== JSON.stringify(stored.metadata.labels ?? {})) {
       stmts.deleteLabels.run(row.id);
       writeLabels(row.id, stored);
@@ -111,7 +114,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
       if (!row) throw notFound(key);
       if (opts.expectedResourceVersion && opts.expectedResourceVersion !== String(row.rv)) throw conflict(key);
       const resultsJson = decodeResultsJson(row.results);
-      const existing = decodeStored(row.head, resultsJson);
+      const existing = decodeStored(row, resultsJson, identity(key, row.uid, row.rv));
       const plan = planUpdate(key, existing, obj);
       if (plan.action === 'noop' || opts.dryRun) return { value: plan.object };
       if (plan.action === 'delete') return remove(tx, key, row, existing, plan.object);
@@ -124,7 +127,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
       const row = readRow(key);
       if (!row) throw notFound(key);
       const resultsJson = decodeResultsJson(row.results);
-      const existing = decodeStored(row.head, resultsJson);
+      const existing = decodeStored(row, resultsJson, identity(key, row.uid, row.rv));
       checkDeletePreconditions(key, existing, opts);
       const plan = planDelete(existing, tx.now);
       if (plan.action === 'noop') return { value: { object: existing, deleted: false } };

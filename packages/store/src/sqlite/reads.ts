@@ -13,11 +13,11 @@ import { withResourceVersion } from '../shared/lifecycle.ts';
 import { parseResourceVersion } from '../shared/options.ts';
 import { hasSelectors, matchesSelectors } from '../shared/selectors.ts';
 import type { ChangeEvent } from '../shared/watch-hub.ts';
-import { decodeDoc, type DocRow } from './codec.ts';
+import { decodeDoc, decodeHead, type DocRow, type RowIdentity } from './codec.ts';
 import { selectorSql } from './selector-sql.ts';
-import { CHANGE_TYPE_NAMES, type Statements } from './statements.ts';
+import { CHANGE_TYPE_NAMES, type ObjectRow, type Statements } from './statements.ts';
 
-interface PageRow extends DocRow { namespace: string; name: string }
+interface PageRow extends DocRow { namespace: string; name: string; uid: string; rv: number }
 
 const HISTORY_BATCH = 256;
 const UNLIMITED_BATCH = 1000;
@@ -61,7 +61,7 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
     const s = selectorSql('o', sel, params);
     if (s) where += ` AND ${s}`;
     params.push(want);
-    const cols = full ? 'o.namespace, o.name, o.head, o.results' : 'o.namespace, o.name, o.head, NULL AS results';
+    const cols = `o.namespace, o.name, o.uid, o.rv, o.head, o.mf, ${full ? 'o.results' : 'NULL AS results'}`;
     return prep(`SELECT ${cols} FROM objects o WHERE ${where} ORDER BY o.namespace, o.name LIMIT ?`).all(...params) as PageRow[];
   }
 
@@ -70,14 +70,14 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
     snapshot: number, want: number, full: boolean): PageRow[] {
     const out: PageRow[] = [];
     let cursor = after;
-    const cols = full ? 'h.namespace, h.name, h.head, h.results' : 'h.namespace, h.name, h.head, NULL AS results';
+    const cols = `h.namespace, h.name, h.uid, h.rv_from AS rv, h.head, h.mf, ${full ? 'h.results' : 'NULL AS results'}`;
     while (out.length < want) {
       const params: unknown[] = [];
       const where = `${scopeSql('h', ref, cursor, params)} AND h.rv_from <= ? AND h.rv_to > ?`;
       params.push(snapshot, snapshot, HISTORY_BATCH);
       const batch = prep(`SELECT ${cols} FROM history h WHERE ${where} ORDER BY h.namespace, h.name LIMIT ?`).all(...params) as PageRow[];
       for (const r of batch) {
-        if (!hasSelectors(sel) || matchesSelectors(JSON.parse(r.head) as ReportObject, sel)) out.push(r);
+        if (!hasSelectors(sel) || matchesSelectors(decodeHead(r.head, r.mf, rowIdentity(ref, r)), sel)) out.push(r);
       }
       if (batch.length < HISTORY_BATCH) break;
       const last = batch[batch.length - 1]!;
@@ -142,7 +142,7 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
         after = { ns: last.namespace, name: last.name };
       }
     }
-    const items = rows.map((r) => decodeDoc(r, full ? 'full' : 'summary'));
+    const items = rows.map((r) => decodeDoc(r, rowIdentity(ref, r), full ? 'full' : 'summary'));
     const result: ListResult = { items, resourceVersion: String(snapshot) };
     if (more) {
       const last = rows[rows.length - 1]!;
@@ -156,15 +156,16 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
   }
 
   function get(key: ObjectKey): ReportObject {
-    const row = stmts.getObject.get(clusterId, key.group, key.resource, key.namespace, key.name) as DocRow | undefined;
+    const row = stmts.getObject.get(clusterId, key.group, key.resource, key.namespace, key.name) as ObjectRow | undefined;
     if (!row) throw notFound(key);
-    return decodeDoc(row);
+    return decodeDoc(row, { ...key, uid: row.uid, rv: row.rv });
   }
 
   interface ChangeRow {
     rv: number; type: number; namespace: string; name: string;
-    o_head: string | null; o_results: Buffer | null; f_head: string | null; f_results: Buffer | null;
-    p_head: string | null; p_results: Buffer | null;
+    o_head: string | null; o_mf: Buffer | null; o_results: Buffer | null; o_uid: string; o_rv: number;
+    f_head: string | null; f_mf: Buffer | null; f_results: Buffer | null; f_uid: string; f_rv: number;
+    p_head: string | null; p_mf: Buffer | null; p_results: Buffer | null; p_uid: string; p_rv: number;
   }
 
   function readChanges(ref: CollectionRef, afterRv: number, limit: number): ChangeEvent[] {
@@ -173,8 +174,9 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
     if (ref.namespace !== undefined) { where += ' AND c.namespace = ?'; params.push(ref.namespace); }
     params.push(limit);
     const rows = prep(`SELECT c.rv, c.type, c.namespace, c.name,
-        o.head AS o_head, o.results AS o_results, hf.head AS f_head, hf.results AS f_results,
-        hp.head AS p_head, hp.results AS p_results
+        o.head AS o_head, o.mf AS o_mf, o.results AS o_results, o.uid AS o_uid, o.rv AS o_rv,
+        hf.head AS f_head, hf.mf AS f_mf, hf.results AS f_results, hf.uid AS f_uid, hf.rv_from AS f_rv,
+        hp.head AS p_head, hp.mf AS p_mf, hp.results AS p_results, hp.uid AS p_uid, hp.rv_from AS p_rv
       FROM changes c
       LEFT JOIN objects o ON o.rv = c.rv
       LEFT JOIN history hf ON hf.rv_from = c.rv
@@ -183,11 +185,13 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
     const out: ChangeEvent[] = [];
     for (const r of rows) {
       const type = CHANGE_TYPE_NAMES[r.type] as ChangeEvent['type'];
-      const prev = r.p_head !== null ? decodeDoc({ head: r.p_head, results: r.p_results }) : undefined;
+      const id = (uid: string, rv: number): RowIdentity =>
+        ({ group: ref.group, resource: ref.resource, namespace: r.namespace, name: r.name, uid, rv });
+      const prev = r.p_head !== null ? decodeDoc({ head: r.p_head, mf: r.p_mf, results: r.p_results }, id(r.p_uid, r.p_rv)) : undefined;
       let object: ReportObject | undefined;
       if (type === 'DELETED') object = prev && withResourceVersion(prev, r.rv);
-      else if (r.o_head !== null) object = decodeDoc({ head: r.o_head, results: r.o_results });
-      else if (r.f_head !== null) object = decodeDoc({ head: r.f_head, results: r.f_results });
+      else if (r.o_head !== null) object = decodeDoc({ head: r.o_head, mf: r.o_mf, results: r.o_results }, id(r.o_uid, r.o_rv));
+      else if (r.f_head !== null) object = decodeDoc({ head: r.f_head, mf: r.f_mf, results: r.f_results }, id(r.f_uid, r.f_rv));
       if (!object) continue;
       out.push({ rv: r.rv, type, group: ref.group, resource: ref.resource, namespace: r.namespace, name: r.name, object, prev });
     }
@@ -197,6 +201,10 @@ export function createReads({ db, stmts, clusterId, currentRv, compactedRv }: Re
   }
 
   return { list, get, readChanges };
+}
+
+function rowIdentity(ref: CollectionRef, r: PageRow): RowIdentity {
+  return { group: ref.group, resource: ref.resource, namespace: r.namespace, name: r.name, uid: r.uid, rv: r.rv };
 }
 
 function compareKey(a: PageRow, b: PageRow): number {

@@ -87,6 +87,13 @@ const MIGRATIONS: readonly string[] = [
   INSERT INTO counts (cluster_id, grp, resource, namespace, n)
     SELECT cluster_id, grp, resource, namespace, count(*) FROM objects GROUP BY cluster_id, grp, resource, namespace;
   `,
+  // 3: slim heads (see codec.ts): managedFields deflated apart, and history keeps the uid its slim
+  // heads are completed with. Old rows keep full heads and decode as before.
+  `
+  ALTER TABLE objects ADD COLUMN mf BLOB;
+  ALTER TABLE history ADD COLUMN mf BLOB;
+  ALTER TABLE history ADD COLUMN uid TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

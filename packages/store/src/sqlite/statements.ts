@@ -4,7 +4,9 @@ import type Database from 'better-sqlite3';
 export interface ObjectRow {
   id: number;
   rv: number;
+  uid: string;
   head: string;
+  mf: Buffer | null;
   results: Buffer | null;
 }
 
@@ -15,22 +17,22 @@ export function prepareStatements(db: Database.Database) {
     getCompacted: db.prepare("SELECT value FROM meta WHERE key = 'compacted_rv'").pluck(),
     setCompacted: db.prepare("UPDATE meta SET value = ? WHERE key = 'compacted_rv'"),
     getObject: db.prepare(
-      'SELECT id, rv, head, results FROM objects WHERE cluster_id = ? AND grp = ? AND resource = ? AND namespace = ? AND name = ?',
+      'SELECT id, rv, uid, head, mf, results FROM objects WHERE cluster_id = ? AND grp = ? AND resource = ? AND namespace = ? AND name = ?',
     ),
     exists: db.prepare(
       'SELECT 1 FROM objects WHERE cluster_id = ? AND grp = ? AND resource = ? AND namespace = ? AND name = ?',
     ).pluck(),
     insertObject: db.prepare(`INSERT INTO objects
-      (cluster_id, grp, resource, namespace, name, uid, rv, scope_kind, scope_name, scope_namespace, scope_uid, source, head, results)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      (cluster_id, grp, resource, namespace, name, uid, rv, scope_kind, scope_name, scope_namespace, scope_uid, source, head, mf, results)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     updateObject: db.prepare(`UPDATE objects SET rv = ?, scope_kind = ?, scope_name = ?, scope_namespace = ?, scope_uid = ?,
-      source = ?, head = ?, results = ? WHERE id = ?`),
+      source = ?, head = ?, mf = ?, results = ? WHERE id = ?`),
     deleteObject: db.prepare('DELETE FROM objects WHERE id = ?'),
     insertLabel: db.prepare('INSERT INTO labels (object_id, key, value, cluster_id) VALUES (?, ?, ?, ?)'),
     deleteLabels: db.prepare('DELETE FROM labels WHERE object_id = ?'),
     deleteResults: db.prepare('DELETE FROM results WHERE object_id = ?'),
-    toHistory: db.prepare(`INSERT INTO history (rv_to, rv_from, cluster_id, grp, resource, namespace, name, head, results)
-      SELECT ?, rv, cluster_id, grp, resource, namespace, name, head, results FROM objects WHERE id = ?`),
+    toHistory: db.prepare(`INSERT INTO history (rv_to, rv_from, cluster_id, grp, resource, namespace, name, uid, head, mf, results)
+      SELECT ?, rv, cluster_id, grp, resource, namespace, name, uid, head, mf, results FROM objects WHERE id = ?`),
     insertChange: db.prepare(
       'INSERT INTO changes (rv, ts, type, cluster_id, grp, resource, namespace, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
