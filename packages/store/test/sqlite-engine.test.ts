@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { BadRequestError, type ManagedFieldsEntry } from '@docket/model';
+import { BadRequestError, type ManagedFieldsEntry, type ReportObject } from '@docket/model';
 import { createSqliteStore, openStore } from '@docket/store';
 import { POLR, makeReport, makeResults, polrKey, sleep } from './contract-fixtures.ts';
+import { decodeDoc, encodeDoc } from '../src/sqlite/codec.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'docket-sqlite-engine-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -179,5 +180,26 @@ describe('sqlite engine: row encoding', () => {
     try {
       assert.equal(JSON.stringify(await s2.get(polrKey('team-1', 'mf'))), JSON.stringify(updated));
     } finally { await s2.close(); }
+  });
+
+  it('the codec slims a head only when decoding restores the same bytes', () => {
+    const base = makeReport({ namespace: 'team-1', name: 'order' });
+    const id = { group: POLR.group, resource: POLR.resource, namespace: 'team-1', name: 'order', uid: 'u-1', rv: 7 };
+    const managedFields: ManagedFieldsEntry[] = [{ manager: 'kubectl', operation: 'Update', apiVersion: base.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {} }];
+    const meta = { name: 'order', namespace: 'team-1', uid: 'u-1', resourceVersion: '7', generation: 1 };
+    const canonical = { ...base, metadata: { ...meta, labels: { a: 'b' }, managedFields } };
+    const variants: [string, ReportObject, boolean][] = [
+      ['canonical order', canonical, true],
+      ['managedFields before another field', { ...base, metadata: { ...meta, managedFields, labels: { a: 'b' } } }, false],
+      ['uid before name', { ...base, metadata: { uid: 'u-1', name: 'order', namespace: 'team-1', resourceVersion: '7' } }, false],
+      ['kind before apiVersion', { kind: base.kind, apiVersion: base.apiVersion, metadata: { ...meta } } as ReportObject, false],
+      ['stale resourceVersion', { ...base, metadata: { ...meta, resourceVersion: '6' } }, false],
+    ];
+    for (const [what, obj, slim] of variants) {
+      const enc = encodeDoc(obj, id);
+      assert.equal(enc.head.startsWith(' '), slim, what);
+      const back = decodeDoc({ head: enc.head, mf: enc.mf, results: enc.results }, id);
+      assert.equal(JSON.stringify(back), JSON.stringify(obj), what);
+    }
   });
 });

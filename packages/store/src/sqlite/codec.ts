@@ -6,8 +6,8 @@
  * Since schema 3 the head is also slimmed: `metadata.managedFields` (a very compressible trie, ~45%
  * of an API-written head) goes deflated into `mf`, and the fields the row already has as columns
  * (apiVersion, kind, metadata name/namespace/uid/resourceVersion) are dropped and restored on read.
- * A slimmed head is marked by a leading space (still plain JSON), so old rows and objects that do
- * not round-trip exactly keep the old format and decode unchanged.
+ * A slimmed head is marked by a leading space (still plain JSON); old rows, and objects whose key
+ * order `restore` would not reproduce, keep the old format and decode unchanged.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { RESOURCE_TYPES, type ObjectMeta, type ReportObject, type ReportResult } from '@docket/model';
@@ -52,17 +52,25 @@ export function encodeDoc(obj: ReportObject, id: RowIdentity): EncodedDoc {
   const { head, results } = splitDocument(obj);
   const resultsJson = results === undefined ? null : JSON.stringify(results);
   const deflated = resultsJson === null ? null : deflateRawSync(resultsJson, { level: LEVEL });
-  const full = JSON.stringify(head);
   const slim = slimHead(head, id);
-  if (slim !== undefined) {
-    const mfJson = slim.mf === undefined ? null : JSON.stringify(slim.mf);
-    const rest = SLIM + JSON.stringify(slim.rest);
-    // Only keep the slim form when reading it back yields the very same bytes.
-    if (JSON.stringify(restore(JSON.parse(rest) as Record<string, unknown>, mfJson, id)) === full) {
-      return { head: rest, mf: mfJson === null ? null : deflateRawSync(mfJson, { level: LEVEL }), resultsJson, results: deflated };
-    }
-  }
-  return { head: full, mf: null, resultsJson, results: deflated };
+  if (slim === undefined) return { head: JSON.stringify(head), mf: null, resultsJson, results: deflated };
+  const mf = slim.mf === undefined ? null : deflateRawSync(JSON.stringify(slim.mf), { level: LEVEL });
+  return { head: SLIM + JSON.stringify(slim.rest), mf, resultsJson, results: deflated };
+}
+
+/**
+ * Whether `restore` rebuilds these keys in the order they were written: values move unchanged, so
+ * key order is the only thing that could make a slim head read back as different bytes.
+ */
+function restoresInOrder(topKeys: readonly string[], metaKeys: readonly string[], namespaced: boolean): boolean {
+  if (topKeys[0] !== 'apiVersion' || topKeys[1] !== 'kind' || topKeys[2] !== 'metadata') return false;
+  const lead = ['name'];
+  if (metaKeys[1] === 'generateName') lead.push('generateName');
+  if (namespaced) lead.push('namespace');
+  lead.push('uid', 'resourceVersion');
+  if (lead.some((k, i) => metaKeys[i] !== k)) return false;
+  const mfAt = metaKeys.indexOf('managedFields');
+  return mfAt === -1 || mfAt === metaKeys.length - 1;
 }
 
 function slimHead(head: ReportObject, id: RowIdentity): { rest: Record<string, unknown>; mf: unknown } | undefined {
@@ -71,6 +79,7 @@ function slimHead(head: ReportObject, id: RowIdentity): { rest: Record<string, u
   if (!t || !m || head.apiVersion !== t.apiVersion || head.kind !== t.kind) return undefined;
   if (m.name !== id.name || m.uid !== id.uid || m.resourceVersion !== String(id.rv)) return undefined;
   if (id.namespace === '' ? m.namespace !== undefined : m.namespace !== id.namespace) return undefined;
+  if (!restoresInOrder(Object.keys(head), Object.keys(m), id.namespace !== '')) return undefined;
   const { apiVersion: _a, kind: _k, metadata: _m, ...top } = head as ReportObject & Record<string, unknown>;
   const { name: _n, namespace: _ns, uid: _u, resourceVersion: _rv, managedFields, ...meta } = m;
   return { rest: { metadata: meta, ...top }, mf: managedFields };
