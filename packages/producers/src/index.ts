@@ -2,7 +2,6 @@ export * from './types.ts';
 export * from './registry.ts';
 export { stableResultId, reportKeyId, reportName } from './shared/ids.ts';
 export { toTimestamp, parseRfc3339, timestampOf, timestampFromMillis, compareTimestamps, formatTimestamp } from './shared/time.ts';
-export { mergeRepeated } from './shared/merge.ts';
 export { backoffSchema, backoffDelay, DEFAULT_BACKOFF, type BackoffConfig } from './shared/backoff.ts';
 export { tlsSchema, defaultProtoDir, loadProtos, type TlsConfig } from './shared/grpc.ts';
 export { parseJsonDocuments, readInput } from './shared/json-input.ts';

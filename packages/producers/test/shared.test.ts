@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  backoffDelay, DEFAULT_BACKOFF, formatTimestamp, mergeRepeated, parseJsonDocuments, parseRfc3339, producerRegistry,
+  backoffDelay, DEFAULT_BACKOFF, formatTimestamp, parseJsonDocuments, parseRfc3339, producerRegistry,
   reportKeyId, timestampOf, toTimestamp,
 } from '../src/index.ts';
-import type { ReportResult } from '@docket/model';
 
 test('timestamps: nanos always in range, RFC 3339 with nine digits and offsets, proto and text forms', () => {
   assert.deepEqual(toTimestamp(10, 1_500_000_000), { seconds: 11, nanos: 500_000_000 });
@@ -26,18 +25,6 @@ test('timestamps: nanos always in range, RFC 3339 with nine digits and offsets, 
   assert.equal(timestampOf(null), undefined);
   assert.equal(formatTimestamp({ seconds: 1795341601, nanos: 120_000_000 }), '2026-11-22T10:00:01.12Z');
   assert.equal(formatTimestamp({ seconds: 1795341601, nanos: 0 }), '2026-11-22T10:00:01Z');
-});
-
-test('mergeRepeated: count from 1, first/last seen, newest event wins, late events only count', () => {
-  const event = (seconds: number, message: string): ReportResult => ({
-    policy: 'p', result: 'fail', message, timestamp: { seconds, nanos: 0 }, properties: { resultID: 'id', port: String(seconds) },
-  });
-  const first = mergeRepeated(undefined, event(100, 'a'));
-  assert.deepEqual(first.properties, { resultID: 'id', port: '100', count: '1', firstSeen: '1970-01-01T00:01:40Z', lastSeen: '1970-01-01T00:01:40Z' });
-  const second = mergeRepeated(first, event(200, 'b'));
-  assert.deepEqual(second, { ...event(200, 'b'), properties: { resultID: 'id', port: '200', count: '2', firstSeen: '1970-01-01T00:01:40Z', lastSeen: '1970-01-01T00:03:20Z' } });
-  const late = mergeRepeated(second, event(50, 'c'));
-  assert.deepEqual(late, { ...event(200, 'b'), properties: { resultID: 'id', port: '200', count: '3', firstSeen: '1970-01-01T00:00:50Z', lastSeen: '1970-01-01T00:03:20Z' } });
 });
 
 test('backoff grows exponentially to the cap with bounded jitter', () => {
