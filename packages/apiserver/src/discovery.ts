@@ -3,10 +3,7 @@
  * aggregated (`apidiscovery.k8s.io/v2` and `v2beta1`), all derived from RESOURCE_TYPES so a new
  * kind or version appears everywhere at once. Pure builders plus a small fastify registration.
  *
- * Docket serves no core (`v1`) resources, so `/api` lists no versions at all. Listing `v1` with an
- * empty resource list looks friendlier but breaks kubectl: client-go reports "received empty
- * response for: v1" and `kubectl api-resources` exits 1 (checked with kubectl 1.31). `/api/v1`
- * still answers an empty list for clients that ask without looking.
+ * The core group (`/api`, `/api/v1`) is core-v1.ts: kubectl needs `v1` listed, and not empty.
  */
 import { createHash } from 'node:crypto';
 import { RESOURCE_TYPES, REPORT_GROUPS, type ResourceType } from '@docket/model';
@@ -33,19 +30,6 @@ export function servedGroups(resources: readonly ResourceType[] = RESOURCE_TYPES
     out.push({ name, versions: gvs, preferredVersion: gvs[0]! });
   }
   return out;
-}
-
-/** `GET /api`: the legacy group's versions: none. */
-export function apiVersions(): object {
-  return {
-    kind: 'APIVersions', versions: [],
-    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }],
-  };
-}
-
-/** `GET /api/v1`: no core resources are served. */
-export function coreResourceList(): object {
-  return { kind: 'APIResourceList', groupVersion: 'v1', resources: [] };
 }
 
 /** `GET /apis`. */
@@ -109,28 +93,26 @@ export function discoveryContentType(format: Exclude<DiscoveryFormat, 'legacy'>)
 }
 
 /**
- * The aggregated document for `/apis` (`legacy=false`) or `/api` (`legacy=true`: no groups, for
- * the reason given at the top). v2 and v2beta1 have the same JSON shape.
+ * The aggregated document for `/apis` (`/api` is core-v1.ts). v2 and v2beta1 have the same JSON
+ * shape.
  */
-export function apiGroupDiscoveryList(format: Exclude<DiscoveryFormat, 'legacy'>, legacy = false,
+export function apiGroupDiscoveryList(format: Exclude<DiscoveryFormat, 'legacy'>,
   resources: readonly ResourceType[] = RESOURCE_TYPES): object {
   const apiVersion = `apidiscovery.k8s.io/${format}`;
-  const items = legacy
-    ? []
-    : servedGroups(resources).map((g) => ({
-      metadata: { name: g.name, creationTimestamp: null },
-      versions: g.versions.map(({ version }) => ({
-        version,
-        resources: resources.filter((r) => r.group === g.name && r.versions.includes(version)).map((r) => ({
-          resource: r.plural,
-          responseKind: { group: r.group, version, kind: r.kind },
-          scope: r.namespaced ? 'Namespaced' : 'Cluster',
-          singularResource: r.singular,
-          verbs: [...RESOURCE_VERBS],
-          shortNames: [...r.shortNames],
-        })),
-        freshness: 'Current',
+  const items = servedGroups(resources).map((g) => ({
+    metadata: { name: g.name, creationTimestamp: null },
+    versions: g.versions.map(({ version }) => ({
+      version,
+      resources: resources.filter((r) => r.group === g.name && r.versions.includes(version)).map((r) => ({
+        resource: r.plural,
+        responseKind: { group: r.group, version, kind: r.kind },
+        scope: r.namespaced ? 'Namespaced' : 'Cluster',
+        singularResource: r.singular,
+        verbs: [...RESOURCE_VERBS],
+        shortNames: [...r.shortNames],
       })),
+      freshness: 'Current',
+    })),
     }));
   return { kind: 'APIGroupDiscoveryList', apiVersion, metadata: {}, items };
 }

@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ReportObject } from '@docket/model';
 import {
-  apiGroup, apiGroupDiscoveryList, apiGroupList, apiResourceList, apiVersions, coreResourceList, discoveryContentType, negotiateDiscovery,
+  apiGroup, apiGroupDiscoveryList, apiGroupList, apiResourceList, discoveryContentType, negotiateDiscovery,
 } from '../src/discovery.ts';
+import { coreAggregatedDiscovery, coreApiVersions, coreV1ResourceList } from '../src/core-v1.ts';
 import { buildOpenApiV3All, buildOpenApiV3Index } from '../src/openapi.ts';
 import { toTable } from '../src/table.ts';
 import { versionInfo } from '../src/version.ts';
@@ -36,15 +37,15 @@ before(async () => {
   app.addHook('onRequest', async (req) => { requests.push(`${req.method} ${req.url.split('?')[0]}`); });
   const send = (reply: import('fastify').FastifyReply, body: unknown, type = 'application/json') =>
     reply.header('Content-Type', type).send(Buffer.from(JSON.stringify(body)));
-  const discovery = (legacy: boolean) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+  const discovery = (core: boolean) => async (req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     const f = aggregated ? negotiateDiscovery(req.headers.accept) : 'legacy';
-    if (f === 'legacy') return send(reply, legacy ? apiVersions() : apiGroupList());
-    return send(reply, apiGroupDiscoveryList(f, legacy), discoveryContentType(f));
+    if (f === 'legacy') return send(reply, core ? coreApiVersions() : apiGroupList());
+    return send(reply, core ? coreAggregatedDiscovery(f) : apiGroupDiscoveryList(f), discoveryContentType(f));
   };
   app.get('/version', async (_q, r) => send(r, versionInfo()));
   app.get('/api', discovery(true));
   app.get('/apis', discovery(false));
-  app.get('/api/v1', async (_q, r) => send(r, coreResourceList()));
+  app.get('/api/v1', async (_q, r) => send(r, coreV1ResourceList()));
   app.get<{ Params: { g: string } }>('/apis/:g', async (q, r) => send(r.code(apiGroup(q.params.g) ? 200 : 404), apiGroup(q.params.g) ?? {}));
   app.get<{ Params: { g: string; v: string } }>('/apis/:g/:v', async (q, r) => {
     const doc = apiResourceList(q.params.g, q.params.v);
@@ -86,6 +87,7 @@ test('kubectl api-resources reads aggregated discovery (and the legacy documents
       'clusterpolicyreports cpolr wgpolicyk8s.io/v1alpha2 false ClusterPolicyReport',
       'clusterpolicyreports reports.x-k8s.io/v1beta2 false ClusterPolicyReport',
       'clusterreports creps openreports.io/v1alpha1 false ClusterReport',
+      'namespaces ns v1 false Namespace',
       'policyreports polr wgpolicyk8s.io/v1alpha2 true PolicyReport',
       'policyreports reports.x-k8s.io/v1beta2 true PolicyReport',
       'reports reps openreports.io/v1alpha1 true Report',
