@@ -5,3 +5,4 @@ export { createSqliteStore } from './sqlite/store.ts';
 export type { SqliteStoreOptions } from './sqlite/store.ts';
 export { createPostgresStore } from './postgres/store.ts';
 export type { PostgresStoreOptions } from './postgres/store.ts';
+export * from './delivery/index.ts';
