@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, USAGE_EXIT } from './errors.ts';
 import { importCommand } from './commands/import.ts';
+import { publishCommand } from './commands/publish.ts';
 import { serveCommand, type ServeHandle } from './commands/serve.ts';
 import { versionCommand } from './commands/version.ts';
 
@@ -25,6 +26,8 @@ export interface CliDeps {
   logStream: { write(s: string): unknown };
   /** Called once `serve` is listening, so the caller can stop it on a signal. */
   onServing(handle: ServeHandle): void;
+  /** Environment variables a command may read (main passes process.env); absent = none. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Builds the command tree; commander errors are thrown (not exited) so `runCli` maps them. */
@@ -37,7 +40,7 @@ export function createProgram(deps: CliDeps): Command {
       writeErr: (s) => deps.err(s.replace(/\n$/, '')),
     })
     .showHelpAfterError('(run docket --help for usage)');
-  for (const cmd of [serveCommand(deps), importCommand(deps), versionCommand(deps)]) {
+  for (const cmd of [serveCommand(deps), importCommand(deps), publishCommand(deps), versionCommand(deps)]) {
     cmd.exitOverride().configureOutput({
       writeOut: (s) => deps.out(s.replace(/\n$/, '')),
       writeErr: (s) => deps.err(s.replace(/\n$/, '')),
