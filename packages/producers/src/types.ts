@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectReference, ReportResult } from '@docket/model';
 
 /**
@@ -79,6 +80,8 @@ export interface ProducerDeps {
   random?: () => number;
   /** Where `-` inputs are read from (Trivy, kube-bench). */
   stdin?: NodeJS.ReadableStream;
+  /** The cluster to read from, for producers that watch Kubernetes objects (Kyverno events, trivy-operator). */
+  kube?: KubeConfig;
 }
 
 /** A configured producer: runs until `signal` aborts (streams, HTTP) or its input is consumed (files). */
