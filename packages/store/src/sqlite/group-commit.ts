@@ -2,10 +2,12 @@
  * Group commit: every write queued during one event-loop turn runs in ONE SQLite transaction, so a
  * burst of writes pays for one fsync. Each write runs inside its own savepoint: a failing write is
  * rolled back alone and gets its own error while the rest of the batch commits. Results are
- * handed out only after COMMIT returns (an acknowledged write is durable).
+ * handed out only once the batch is durable: right after COMMIT, or, with `sync`, once that
+ * fsync (run off the event loop) covers it, in commit order.
  */
 import type Database from 'better-sqlite3';
 import type { ChangeEvent } from '../shared/watch-hub.ts';
+import { createSyncPipeline, type DurableSync } from './wal-sync.ts';
 
 /** Per-batch context a write runs with. */
 export interface TxContext {
@@ -36,8 +38,15 @@ export interface GroupCommitDeps {
   getRv(): number;
   /** Persists the new resourceVersion inside the transaction, then remembers it. */
   saveRv(rv: number): void;
-  /** Called after a successful commit with the new resourceVersion and the changes, in rv order. */
+  /** Called right after COMMIT returns (synchronously, before the next batch can start). */
+  onCommit?(): void;
+  /** Called once a committed batch is durable, with the new resourceVersion and the changes, in rv order. */
   committed(rv: number, events: ChangeEvent[]): void;
+  /**
+   * Makes everything committed so far durable, off the event loop (see wal-sync.ts). When set,
+   * acknowledgements wait for it; without it COMMIT itself is taken as durable.
+   */
+  sync?: DurableSync;
   /** Called after any rollback (one write's savepoint or the whole batch), before the next write runs. */
   rolledBack?(): void;
   maxBatch?: number;
@@ -54,6 +63,7 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
   const savepoint = db.prepare('SAVEPOINT w');
   const release = db.prepare('RELEASE w');
   const rollbackTo = db.prepare('ROLLBACK TO w');
+  const durable = deps.sync ? createSyncPipeline(deps.sync) : undefined;
 
   function flush(): void {
     scheduled = false;
@@ -100,12 +110,18 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
       for (const p of batch) p.reject(error);
       return;
     }
-    deps.committed(rv, events);
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
-    });
+    deps.onCommit?.();
+    const settle = (syncError?: Error): void => {
+      if (!syncError) deps.committed(rv, events);
+      batch.forEach((p, i) => {
+        const o = outcomes[i]!;
+        if (syncError) p.reject(syncError);
+        else if (o.ok) p.resolve(o.value);
+        else p.reject(o.error);
+      });
+    };
+    if (durable) durable.after(settle);
+    else settle();
   }
 
   function schedule(): void {

@@ -1,6 +1,6 @@
 /**
  * The embedded SQLite engine (better-sqlite3, one connection, WAL). Writes go through group commit
- * (one transaction and one fsync per event-loop turn); reads are synchronous on the same connection
+ * (one transaction per event-loop turn, its fsync on the thread pool: wal-sync.ts); reads are synchronous on the same connection
  * and so always see committed state. Watchers are fed in process right after each commit.
  */
 import { UnavailableError } from '@docket/model';
@@ -12,6 +12,7 @@ import { createMutations } from './mutations.ts';
 import { createReads } from './reads.ts';
 import { createResultQuery } from './result-query.ts';
 import { openDatabase, type SqliteSynchronous } from './schema.ts';
+import { createWalSync } from './wal-sync.ts';
 import { prepareStatements } from './statements.ts';
 
 export interface SqliteStoreOptions extends StoreOptions {
@@ -28,7 +29,10 @@ const VACUUM_FREE_RATIO = 0.25;
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<ReportStore> {
   const o = resolveStoreOptions(opts);
-  const db = openDatabase(opts.path, opts.sqliteSynchronous ?? 'FULL');
+  const synchronous = opts.sqliteSynchronous ?? 'FULL';
+  // FULL on a file is kept by fsyncing the WAL ourselves, off the event loop (wal-sync.ts).
+  const walSync = synchronous === 'FULL' && opts.path !== ':memory:' ? createWalSync(opts.path) : undefined;
+  const db = openDatabase(opts.path, walSync ? 'NORMAL' : synchronous);
   const stmts = prepareStatements(db);
   let rv = stmts.getRv.get() as number;
   let compacted = stmts.getCompacted.get() as number;
@@ -46,7 +50,9 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     db,
     getRv: () => { mutations.keys.checkEpoch(); return stmts.getRv.get() as number; },
     saveRv: (next) => { stmts.setRv.run(next); },
-    committed: (next, events) => { rv = next; mutations.keys.committed(); hub.publish(events); },
+    onCommit: () => { mutations.keys.committed(); },
+    committed: (next, events) => { rv = next; hub.publish(events); },
+    sync: walSync,
     rolledBack: () => { mutations.keys.rolledBack(); },
   });
 
@@ -119,6 +125,7 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
       clearInterval(timer);
       hub.close();
       db.close();
+      walSync?.close();
     },
   };
 }
