@@ -109,8 +109,6 @@ export interface DeliveryStore {
   release(token: string, ids: readonly string[]): Promise<number>;
   /** Earliest time a row of `target` may become claimable (now for due rows); undefined if none is waiting. */
   nextDueAt(target: string): Promise<number | undefined>;
-  /** Targets having pending or inflight rows. */
-  activeTargets(): Promise<string[]>;
   /** Rows by filter in id order, keyset-paginated. */
   list(opts?: DeliveryListOptions): Promise<DeliveryPage>;
   /** Row counts per (target, state), non-zero only. */
