@@ -20,9 +20,11 @@ export function createFalcoSource(config: FalcoConfig, deps: ProducerDeps, onLis
       const port = typeof address === 'object' && address ? address.port : config.port;
       deps.logger.info({ producer: 'falco', host: config.host, port }, 'falco endpoint listening');
       onListening?.(port);
+      hooks.onState?.('streaming');
       if (!signal.aborted) await once(signal, 'abort');
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      hooks.onState?.('stopped');
     },
   };
 }
