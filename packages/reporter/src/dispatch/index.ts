@@ -1,2 +1,6 @@
-// Barrel of the dispatch part of the reporter; its owner adds exports here.
-export {};
+// Barrel of the dispatch part of the reporter: the outbox → targets dispatcher.
+export { createDispatcher, payloadAsNotification, type Dispatcher, type DispatcherDeps } from './dispatcher.ts';
+export { noopDispatcherMetrics, type DispatcherMetrics, type DispatchOutcome } from './metrics.ts';
+export { reportQueueDepth } from './queue-depth.ts';
+export { classifyFailure, retryDelayMs, type BackoffOptions, type FailureInfo } from './retry-policy.ts';
+export type { DispatchLogger } from './deliver.ts';

@@ -1,0 +1,148 @@
+/**
+ * Sends one claimed batch and records the outcome in the outbox. The row is marked sent right
+ * after the target accepted it; the only window for a second send of one (target, key) is a crash
+ * (or a lost database) between the remote 2xx and that mark: the lease then expires and the row is
+ * sent again. Targets get the delivery's result id in every notification (`resultId`), which the
+ * idempotent ones (Elasticsearch PUT by id, Alertmanager fingerprints) use to absorb that repeat.
+ */
+import type { Delivery, DeliveryClaim, DeliveryStore } from '@docket/store';
+import type { Notification, Target } from '@docket/targets';
+import type { DispatcherMetrics } from './metrics.ts';
+import { classifyFailure, lastErrorText, retryDelayMs, type BackoffOptions, type FailureInfo } from './retry-policy.ts';
+
+export interface DispatchLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DeliverDeps {
+  store: DeliveryStore;
+  /** Delivery target name (the outbox `target` column). */
+  name: string;
+  target: Target;
+  maxAttempts: number;
+  sendTimeoutMs: number;
+  backoff: BackoffOptions;
+  metrics: DispatcherMetrics;
+  logger: DispatchLogger;
+  now: () => number;
+  random: () => number;
+  /** False once this replica may no longer send (lost leadership). */
+  fence: () => boolean;
+  toNotification: (d: Delivery) => Notification;
+}
+
+/** How a store write is retried when the database blips: a lost mark costs a duplicate send. */
+const MARK_RETRIES = 5;
+
+async function persist(deps: DeliverDeps, what: string, fn: () => Promise<number>): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await fn();
+      return;
+    } catch (err) {
+      if (i + 1 >= MARK_RETRIES) {
+        deps.logger.error({ target: deps.name, err: String(err) }, `could not ${what}; the lease will expire and the rows will be tried again`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+    }
+  }
+}
+
+/** Runs `send` under a deadline: the signal aborts it, and a target ignoring the signal is not waited for. */
+async function sendWithDeadline(target: Target, batch: readonly Notification[], ms: number): Promise<void> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`send timed out after ${ms} ms`);
+      ac.abort(err);
+      reject(err);
+    }, ms);
+  });
+  const sending = target.send(batch, { signal: ac.signal });
+  sending.catch(() => undefined); // settled later than the deadline: already reported
+  try {
+    await Promise.race([sending, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Delivers one claim: send, then mark sent / retry / dead. Never throws. */
+export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Promise<void> {
+  const { store, name, target } = deps;
+  const ids = claim.items.map((d) => d.id);
+  // Sending only while the lease surely outlives the send keeps a takeover from ever overlapping it.
+  if (!deps.fence() || deps.now() + deps.sendTimeoutMs > claim.leaseUntil) {
+    await persist(deps, 'release claimed rows', () => store.release(claim.token, ids));
+    return;
+  }
+  const good: Delivery[] = [];
+  const bad: Delivery[] = [];
+  const batch: Notification[] = [];
+  for (const d of claim.items) {
+    try {
+      batch.push(deps.toNotification(d));
+      good.push(d);
+    } catch {
+      bad.push(d);
+    }
+  }
+  if (bad.length) {
+    await persist(deps, 'dead-letter unreadable rows', () => store.markDead(claim.token, bad.map((d) => d.id), 'payload is not a notification'));
+    deps.metrics.sent(name, target.type, 'failed', 0, bad.length);
+    deps.metrics.deadLettered(name, bad.length);
+  }
+  if (!good.length) return;
+
+  const started = performance.now();
+  let failure: FailureInfo | undefined;
+  try {
+    await sendWithDeadline(target, batch, deps.sendTimeoutMs);
+  } catch (err) {
+    failure = classifyFailure(err);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (!failure) {
+    await persist(deps, 'mark rows sent', () => store.markSent(claim.token, good.map((d) => d.id)));
+    deps.metrics.sent(name, target.type, 'success', seconds, good.length);
+    return;
+  }
+  await recordFailure(deps, claim, good, failure, seconds);
+}
+
+async function recordFailure(deps: DeliverDeps, claim: DeliveryClaim, rows: Delivery[], failure: FailureInfo, seconds: number): Promise<void> {
+  const { store, name, target } = deps;
+  let failed = rows;
+  if (failure.failedResultIds) {
+    const f = failure.failedResultIds;
+    const accepted = rows.filter((d) => !f.has(deps.toNotification(d).resultId));
+    failed = rows.filter((d) => f.has(deps.toNotification(d).resultId));
+    if (accepted.length) {
+      await persist(deps, 'mark rows sent', () => store.markSent(claim.token, accepted.map((d) => d.id)));
+      deps.metrics.sent(name, target.type, 'success', seconds, accepted.length);
+    }
+    if (!failed.length) return;
+  }
+  const error = lastErrorText(failure.message);
+  const dead = failed.filter((d) => !failure.retryable || d.attempts >= deps.maxAttempts);
+  const again = failed.filter((d) => failure.retryable && d.attempts < deps.maxAttempts);
+  if (dead.length) {
+    await persist(deps, 'dead-letter rows', () => store.markDead(claim.token, dead.map((d) => d.id), error));
+    deps.metrics.sent(name, target.type, failure.retryable ? 'dead' : 'failed', seconds, dead.length);
+    deps.metrics.deadLettered(name, dead.length);
+    deps.logger.warn({ target: name, count: dead.length, attempts: Math.max(...dead.map((d) => d.attempts)), error }, 'deliveries dead-lettered');
+  }
+  if (again.length) {
+    const attempts = Math.max(...again.map((d) => d.attempts));
+    const delay = retryDelayMs(attempts, failure, deps.backoff, deps.random);
+    await persist(deps, 'schedule a retry', () => store.markRetry(claim.token, again.map((d) => d.id), error, deps.now() + delay));
+    deps.metrics.sent(name, target.type, 'retry', seconds, again.length);
+    deps.metrics.retried(name, again.length);
+    deps.logger.debug({ target: name, count: again.length, attempts, delayMs: delay, error }, 'send failed; retrying');
+  }
+}
