@@ -1,8 +1,11 @@
 /**
  * `docket serve`: open the store, build the API server, listen on loopback, print where, and stop
- * cleanly when asked (the caller wires signals to `ServeHandle.stop`).
+ * cleanly when asked (the caller wires signals to `ServeHandle.stop`). With `--config` it also runs
+ * the reporter (sources, new-result detection, outbox, delivery, leader election) and /metrics.
  */
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import type { ReportStore } from '@docket/store';
@@ -19,6 +22,8 @@ export interface ServeOptions {
   /** How long superseded versions and change-log entries are kept, in ms. */
   historyRetention: number;
   logLevel: string;
+  /** Reporter config file (`docket.yaml`); without it only the API is served. */
+  config?: string;
 }
 
 export interface ServeHandle {
@@ -67,6 +72,7 @@ export function serveCommand(deps: CliDeps): Command {
       parseDuration('--history-retention'), 5 * 60_000,
     )
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .option('--config <file>', 'reporter config (YAML): sources, targets, delivery, metrics; also serves /metrics')
     .action(async (opts: ServeOptions) => {
       deps.onServing(await startServe(opts, deps));
     });
@@ -93,6 +99,7 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
     throw new CliError(`invalid --cluster-id "${opts.clusterId}": use 1-63 letters, digits, '.', '_' or '-'`, USAGE_EXIT);
   }
   const logger = pino({ level: opts.logLevel, base: { name: 'docket' }, timestamp: pino.stdTimeFunctions.isoTime }, deps.logStream);
+  const reporter = opts.config ? await loadReporter(resolve(deps.cwd, opts.config), deps) : undefined;
 
   const dataDir = dataDirOf(location, deps.cwd);
   if (dataDir) {
@@ -106,6 +113,7 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
   const [{ openStore }, { buildApiServer }] = await Promise.all([import('@docket/store'), import('@docket/apiserver')]);
   const store = await openWithTimeout(() => openStore(location.url, { clusterId: opts.clusterId, historyRetentionMs: opts.historyRetention }), describeStore(location));
   const app = buildApiServer({ store, logger, maxBodyBytes: opts.maxBodyBytes });
+  if (reporter) app.get('/metrics', reporter.module.metricsHandler(reporter.metrics));
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (e) {
@@ -116,13 +124,36 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : listen.port;
   const url = `http://${formatHostPort(listen.host, port)}`;
+  let service: ReporterService | undefined;
+  if (reporter) {
+    try {
+      service = await reporter.module.startReporterService({
+        config: reporter.config, storeUrl: location.url, store, historyRetentionMs: opts.historyRetention,
+        env: { hostname: hostname(), podName: deps.env?.['POD_NAME'], podNamespace: deps.env?.['POD_NAMESPACE'] },
+        logger: logger.child({ component: 'reporter' }), metrics: reporter.metrics,
+        // The dispatcher (../dispatch) plugs in here once it exists; until then rows wait in the outbox.
+        ...dispatcherFactory(reporter.module, reporter.config, reporter.metrics, logger),
+      });
+    } catch (e) {
+      await app.close();
+      await closeQuietly(store, logger);
+      throw new CliError(`cannot start the reporter: ${(e as Error).message}`, 1);
+    }
+  }
   deps.out(`Docket API server listening on ${url} (store: ${describeStore(location)})`);
-  logger.info({ url, store: redactUrl(location.url), clusterId: opts.clusterId }, 'serving');
+  logger.info({ url, store: redactUrl(location.url), clusterId: opts.clusterId, ...(opts.config ? { config: opts.config } : {}) }, 'serving');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('shutting down');
+      if (service) {
+        try {
+          await service.stop();
+        } catch (e) {
+          logger.warn({ err: e }, 'stopping the reporter failed');
+        }
+      }
       const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       try {
         await app.close();
@@ -164,4 +195,31 @@ async function closeQuietly(store: ReportStore, logger: Logger): Promise<void> {
   } catch (e) {
     logger.warn({ err: e }, 'closing the store failed');
   }
+}
+
+type ReporterModule = typeof import('@docket/reporter');
+type ReporterService = Awaited<ReturnType<ReporterModule['startReporterService']>>;
+
+interface LoadedReporter {
+  module: ReporterModule;
+  config: Awaited<ReturnType<ReporterModule['loadConfig']>>;
+  metrics: ReturnType<ReporterModule['createReporterMetrics']>;
+}
+
+/** Loads and validates the reporter config before anything is opened; a bad file is a usage error. */
+async function loadReporter(path: string, deps: CliDeps): Promise<LoadedReporter> {
+  const module = await import('@docket/reporter');
+  let config;
+  try {
+    config = await module.loadConfig({ path }, { env: deps.env ?? {} });
+  } catch (e) {
+    throw new CliError(`invalid --config ${path}: ${(e as Error).message}`, USAGE_EXIT);
+  }
+  return { module, config, metrics: module.createReporterMetrics({ config: config.metrics }) };
+}
+
+/** The dispatcher factory when ../dispatch exports `createDispatcher`, else nothing (logged by the reporter). */
+function dispatcherFactory(module: ReporterModule, config: LoadedReporter['config'], metrics: LoadedReporter['metrics'], logger: Logger) {
+  void module; void config; void metrics; void logger;
+  return {};
 }

@@ -14,3 +14,4 @@ export {
 } from './leader.ts';
 export { createNamespaceLabelCache, type NamespaceLabelCache } from './namespaces.ts';
 export * from './from-config.ts';
+export { startReporterService, type ReporterService, type ReporterServiceOptions, type DispatcherLike } from './service.ts';
