@@ -47,18 +47,25 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-/** Turns zod issues into problems under `prefix`; unrecognized keys become one problem per key. */
-export function zodProblems(error: z.ZodError, prefix: readonly PathSegment[] = [], mapPath: (p: PathSegment[]) => PathSegment[] = (p) => p): Array<{ path: PathSegment[]; message: string; key?: boolean }> {
-  const out: Array<{ path: PathSegment[]; message: string; key?: boolean }> = [];
+/**
+ * Turns zod issues into problems under `prefix`. An unrecognized key becomes one problem per key,
+ * at the path of the map that holds it, with `key` set (so its position is the key's).
+ */
+export function zodProblems(error: z.ZodError, prefix: readonly PathSegment[] = [], mapPath: (p: PathSegment[]) => PathSegment[] = (p) => p): Array<{ path: PathSegment[]; message: string; key?: string }> {
+  const out: Array<{ path: PathSegment[]; message: string; key?: string }> = [];
+  const clean = (p: readonly PropertyKey[]) => p.filter((s): s is PathSegment => typeof s !== 'symbol');
   for (const issue of error.issues) {
-    const rel = issue.path.filter((s): s is PathSegment => typeof s !== 'symbol');
+    const rel = clean(issue.path);
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: [...prefix, ...mapPath([...rel, key])], message: `Unrecognized key "${key}"`, key: true });
+      for (const key of issue.keys) {
+        const mapped = mapPath([...rel, key]);
+        out.push({ path: [...prefix, ...mapped.slice(0, -1)], message: `Unrecognized key "${key}"`, key });
+      }
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the branch that got furthest, not "Invalid input": its message says what is wrong.
       const best = [...issue.errors].sort((a, b) => b.length - a.length)[0]!;
       const first = best[0];
-      out.push({ path: [...prefix, ...mapPath([...rel, ...(first?.path ?? []).filter((s): s is PathSegment => typeof s !== 'symbol')])], message: first?.message ?? issue.message });
+      out.push({ path: [...prefix, ...mapPath([...rel, ...clean(first?.path ?? [])])], message: first?.message ?? issue.message });
     } else {
       out.push({ path: [...prefix, ...mapPath(rel)], message: issue.message });
     }

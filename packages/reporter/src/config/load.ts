@@ -91,18 +91,18 @@ export async function loadConfig(source: ConfigSource, opts: LoadConfigOptions =
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return { path: '', message: e.message.split('\n')[0]!, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { path: '', message: e.message.split('\n')[0]!, line: pos.line, column: pos.col };
     }), file);
   }
   const raw: unknown = doc.toJS() ?? {};
   const finder = createPositionFinder(doc, lineCounter);
   const problems: ConfigProblem[] = [];
-  const add = (path: PathSegment[], message: string, key = false) => problems.push(locate(finder, path, message, key));
+  const add = (path: PathSegment[], message: string, key?: string) => problems.push(locate(finder, path, message, key));
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError([{ path: '', message: 'the config must be a map (target, sources, reporter, …)' }], file);
   const root = raw as Record<string, unknown>;
 
-  if (root['target'] !== undefined && root['targets'] !== undefined) add(['targets'], 'set "target" (Policy Reporter\'s key) or "targets", not both', true);
+  if (root['target'] !== undefined && root['targets'] !== undefined) add([], 'set "target" (Policy Reporter\'s key) or "targets", not both', 'targets');
   const targetKey = root['targets'] !== undefined && root['target'] === undefined ? 'targets' : 'target';
   const env = opts.env ?? {};
   for (const message of applyEnv(root, env, targetKey)) problems.push({ path: '', message });
@@ -110,9 +110,8 @@ export async function loadConfig(source: ConfigSource, opts: LoadConfigOptions =
   const parsed = rootSchema.safeParse(root);
   if (!parsed.success) {
     for (const p of zodProblems(parsed.error)) {
-      const top = p.path[0];
-      const hint = p.key && p.path.length === 1 && typeof top === 'string' ? PR_HINTS[top] : undefined;
-      add(p.path, hint ? `${p.message} (Policy Reporter's "${top}": ${hint})` : p.message, p.key);
+      const hint = p.key !== undefined && p.path.length === 0 ? PR_HINTS[p.key] : undefined;
+      add(p.path, hint ? `${p.message} (Policy Reporter's "${p.key}": ${hint})` : p.message, p.key);
     }
   }
   const namespace = opts.namespace ?? env['POD_NAMESPACE'] ?? 'default';
@@ -127,8 +126,9 @@ export async function loadConfig(source: ConfigSource, opts: LoadConfigOptions =
   return deepFreeze({ ...(file ? { file } : {}), targets, ...sections });
 }
 
-function locate(finder: PositionFinder, path: PathSegment[], message: string, key: boolean): ConfigProblem {
-  const pos = finder.find(path, key);
+/** A problem at `path`; with `key`, about that key of the map at `path` (positioned at the key). */
+function locate(finder: PositionFinder, path: PathSegment[], message: string, key: string | undefined): ConfigProblem {
+  const pos = key === undefined ? finder.find(path) : finder.find([...path, key], true);
   return { path: formatPath(path), message, ...(pos ? { line: pos.line, column: pos.column } : {}) };
 }
 

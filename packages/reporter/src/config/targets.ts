@@ -38,7 +38,7 @@ interface ResolveContext {
   readSecret: SecretReader | undefined;
   readFile: FileReader;
   registry: Readonly<Record<string, TargetDefinition<any>>>;
-  problem(path: PathSegment[], message: string, key?: boolean): void;
+  problem(path: PathSegment[], message: string, key?: string): void;
   /** Problems reported so far. */
   count: number;
 }
@@ -59,7 +59,7 @@ function hoistConfig(raw: Raw, at: PathSegment[], ctx: ResolveContext): { flat: 
     return { flat: rest, hoisted };
   }
   for (const [k, v] of Object.entries(config)) {
-    if (k in rest) ctx.problem([...at, 'config', k], `"${k}" is set both here and beside "config"`, true);
+    if (k in rest) ctx.problem([...at, 'config'], `"${k}" is set both here and beside "config"`, k);
     rest[k] = v;
     hoisted.add(k);
   }
@@ -98,7 +98,7 @@ async function resolveOne(key: string, value: unknown, ctx: ResolveContext): Pro
   const definition = findTarget(key, ctx.registry);
   if (!definition) {
     const known = Object.values(ctx.registry).map((d) => d.aliases?.[0] ?? d.type).join(', ');
-    ctx.problem(at, UNSUPPORTED[key] ? `${UNSUPPORTED[key]} is not supported by Docket (targets: ${known})` : `unknown target "${key}" (targets: ${known})`, true);
+    ctx.problem([ctx.rootKey], UNSUPPORTED[key] ? `${UNSUPPORTED[key]} is not supported by Docket (targets: ${known})` : `unknown target "${key}" (targets: ${known})`, key);
     return [];
   }
   if (!isObject(value)) {
@@ -171,7 +171,7 @@ export interface ResolveTargetsOptions {
  */
 export async function resolveTargets(
   section: unknown, opts: ResolveTargetsOptions,
-  problem: (path: PathSegment[], message: string, key?: boolean) => void,
+  problem: (path: PathSegment[], message: string, key?: string) => void,
 ): Promise<ResolvedTarget[]> {
   const ctx: ResolveContext = {
     rootKey: opts.rootKey, namespace: opts.namespace, readSecret: opts.readSecret, readFile: opts.readFile,
@@ -189,7 +189,7 @@ export async function resolveTargets(
   for (const [key, value] of Object.entries(section)) {
     const def = findTarget(key, ctx.registry);
     if (def && byType.has(def.type)) {
-      ctx.problem([opts.rootKey, key], `"${key}" and "${byType.get(def.type)}" are the same target; use one of them (with channels for several)`, true);
+      ctx.problem([opts.rootKey], `"${key}" and "${byType.get(def.type)}" are the same target; use one of them (with channels for several)`, key);
       continue;
     }
     if (def) byType.set(def.type, key);
