@@ -38,8 +38,8 @@ export interface GroupCommitDeps {
   getRv(): number;
   /** Persists the new resourceVersion inside the transaction, then remembers it. */
   saveRv(rv: number): void;
-  /** Called right after COMMIT returns (synchronously, before the next batch can start). */
-  onCommit?(): void;
+  /** Called right after COMMIT returns with the new resourceVersion (synchronously, before the next batch can start). */
+  onCommit?(rv: number): void;
   /** Called once a committed batch is durable, with the new resourceVersion and the changes, in rv order. */
   committed(rv: number, events: ChangeEvent[]): void;
   /**
@@ -110,7 +110,7 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
       for (const p of batch) p.reject(error);
       return;
     }
-    deps.onCommit?.();
+    deps.onCommit?.(rv);
     const settle = (syncError?: Error): void => {
       if (!syncError) deps.committed(rv, events);
       batch.forEach((p, i) => {

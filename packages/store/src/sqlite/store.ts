@@ -50,8 +50,10 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     db,
     getRv: () => { mutations.keys.checkEpoch(); return stmts.getRv.get() as number; },
     saveRv: (next) => { stmts.setRv.run(next); },
-    onCommit: () => { mutations.keys.committed(); },
-    committed: (next, events) => { rv = next; hub.publish(events); },
+    // Reads see a batch from its COMMIT on (lists then carry a resourceVersion that covers every
+    // row they return); writers and watchers hear of it once it is durable.
+    onCommit: (next) => { rv = next; mutations.keys.committed(); },
+    committed: (_next, events) => { hub.publish(events); },
     sync: walSync,
     rolledBack: () => { mutations.keys.rolledBack(); },
   });
