@@ -10,4 +10,5 @@ export * from './kubearmor/index.ts';
 export * from './falco/index.ts';
 export * from './trivy/index.ts';
 export * from './kube-bench/index.ts';
+export * from './kyverno/index.ts';
 export { fromPublisherEnv, type PublisherEnvSettings } from './publisher-env.ts';

@@ -4,6 +4,7 @@ import { kubearmorProducer } from './kubearmor/index.ts';
 import { falcoProducer } from './falco/index.ts';
 import { trivyProducer } from './trivy/index.ts';
 import { kubeBenchProducer } from './kube-bench/index.ts';
+import { kyvernoProducer } from './kyverno/index.ts';
 
 /** Every producer, keyed by its type (= config key, folder name, metric label). One line per producer. */
 export const producerRegistry: Readonly<Record<string, ProducerDefinition<any>>> = Object.freeze({
@@ -12,4 +13,5 @@ export const producerRegistry: Readonly<Record<string, ProducerDefinition<any>>>
   falco: falcoProducer,
   trivy: trivyProducer,
   'kube-bench': kubeBenchProducer,
+  kyverno: kyvernoProducer,
 });
