@@ -21,6 +21,8 @@ export interface Hit {
   /** Result ids the request carried. */
   ids: string[];
   status: number;
+  /** Request path and query (tells senders apart). */
+  path: string;
   at: number;
   /** When the answer was written (undefined while pending). */
   answeredAt?: number;
@@ -55,7 +57,7 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('end', () => {
       const ids = idsOf(Buffer.concat(chunks).toString('utf8'));
       const a = rule(ids, hits.length);
-      const hit: Hit = { ids, status: a.status, at: Date.now() };
+      const hit: Hit = { ids, status: a.status, path: req.url ?? '', at: Date.now() };
       hits.push(hit);
       const reply = (): void => {
         hit.answeredAt = Date.now();
