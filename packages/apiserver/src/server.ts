@@ -7,8 +7,9 @@ import { failureStatus, statusFor } from './status.ts';
 import { registerDiscoveryRoutes, registerHealthRoutes, registerOpenApiRoutes } from './meta-routes.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
 import { DEFAULT_MAX_BODY_BYTES, type ApiServerDeps } from './context.ts';
+import { registerDeliveryRoutes, type DeliveriesDeps } from './deliveries-routes.ts';
 
-export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
+export function buildApiServer(deps: ApiServerDeps & DeliveriesDeps): FastifyInstance {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -50,5 +51,6 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   registerDiscoveryRoutes(app);
   registerOpenApiRoutes(app);
   registerResourceRoutes(app, deps.store, clock);
+  if (deps.deliveries) registerDeliveryRoutes(app, deps.deliveries);
   return app;
 }
