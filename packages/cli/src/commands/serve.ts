@@ -8,7 +8,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino, type Logger } from 'pino';
-import type { ReportStore } from '@docket/store';
+import type { DeliveryStore, ReportStore } from '@docket/store';
+import type { Target } from '@docket/targets';
 import { CliError, USAGE_EXIT } from '../errors.ts';
 import { formatHostPort, isLoopback, parseListen } from '../listen.ts';
 import { dataDirOf, describeStore, parseStoreUrl, redactUrl } from '../store-url.ts';
@@ -125,16 +126,18 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
   const port = typeof address === 'object' && address ? address.port : listen.port;
   const url = `http://${formatHostPort(listen.host, port)}`;
   let service: ReporterService | undefined;
+  let delivery: ReturnType<typeof createDelivery> | undefined;
   if (reporter) {
     try {
+      delivery = createDelivery(reporter.module, reporter.config, reporter.metrics, logger, deps.fetch);
       service = await reporter.module.startReporterService({
         config: reporter.config, storeUrl: location.url, store, historyRetentionMs: opts.historyRetention,
         env: { hostname: hostname(), podName: deps.env?.['POD_NAME'], podNamespace: deps.env?.['POD_NAMESPACE'] },
         logger: logger.child({ component: 'reporter' }), metrics: reporter.metrics,
-        // The dispatcher (../dispatch) plugs in here once it exists; until then rows wait in the outbox.
-        ...dispatcherFactory(reporter.module, reporter.config, reporter.metrics, logger),
+        createDispatcher: delivery.createDispatcher,
       });
     } catch (e) {
+      await delivery?.close();
       await app.close();
       await closeQuietly(store, logger);
       throw new CliError(`cannot start the reporter: ${(e as Error).message}`, 1);
@@ -153,6 +156,7 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
         } catch (e) {
           logger.warn({ err: e }, 'stopping the reporter failed');
         }
+        await delivery?.close();
       }
       const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       try {
@@ -218,8 +222,26 @@ async function loadReporter(path: string, deps: CliDeps): Promise<LoadedReporter
   return { module, config, metrics: module.createReporterMetrics({ config: config.metrics }) };
 }
 
-/** The dispatcher factory when ../dispatch exports `createDispatcher`, else nothing (logged by the reporter). */
-function dispatcherFactory(module: ReporterModule, config: LoadedReporter['config'], metrics: LoadedReporter['metrics'], logger: Logger) {
-  void module; void config; void metrics; void logger;
-  return {};
+/**
+ * Creates every configured target once and returns the per-leadership-term dispatcher factory for
+ * the reporter service, plus a close for the targets (webhook keepalive timers).
+ */
+function createDelivery(module: ReporterModule, config: LoadedReporter['config'], metrics: LoadedReporter['metrics'], logger: Logger, fetchImpl: typeof globalThis.fetch) {
+  const targets = new Map<string, Target>();
+  const targetLogger = logger.child({ component: 'targets' });
+  for (const t of config.targets) {
+    targets.set(t.name, t.definition.create(t.config, { fetch: fetchImpl, now: Date.now, logger: targetLogger }));
+  }
+  const d = config.delivery;
+  const dispatchLogger = logger.child({ component: 'dispatcher' });
+  return {
+    createDispatcher: (outbox: DeliveryStore, fence: () => boolean) => module.createDispatcher({
+      store: outbox, targets, concurrency: d.concurrency, maxAttempts: d.maxAttempts,
+      backoff: { baseMs: d.backoff.base, maxMs: d.backoff.max }, sendTimeoutMs: d.sendTimeout, pollIntervalMs: d.pollInterval,
+      fence, metrics, logger: dispatchLogger,
+    }),
+    close: async () => {
+      await Promise.all([...targets.values()].map((t) => t.close?.().catch(() => {})));
+    },
+  };
 }

@@ -32,8 +32,11 @@ export interface ReporterServiceOptions {
   env: PlanEnv;
   logger?: PipelineLogger;
   metrics?: ReporterMetricsHooks;
-  /** Builds the dispatcher over the outbox; without it nothing is sent (rows wait in the outbox). */
-  createDispatcher?: (outbox: DeliveryStore) => DispatcherLike;
+  /**
+   * Builds a dispatcher over the outbox for one leadership term (`fence` turns false when it ends);
+   * without it nothing is sent (rows wait in the outbox).
+   */
+  createDispatcher?: (outbox: DeliveryStore, fence: () => boolean) => DispatcherLike;
   /** Tests: a shorter batch delay etc. */
   batchDelayMs?: number;
   /** Advisory-lock / lease poll period (tests make it short). */
@@ -68,8 +71,8 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
   }
   const kcs = new Map(plan.sources.map((s) => [s.name, loadKubeConfig(s.connection)]));
   const metrics = opts.metrics ? pipelineMetricsFrom(opts.metrics) : undefined;
-  const dispatcher = opts.createDispatcher?.(outbox);
-  if (!dispatcher) logger.warn({}, 'no dispatcher: notifications are queued in the outbox but not sent');
+  let dispatcher: DispatcherLike | undefined;
+  if (!opts.createDispatcher) logger.warn({}, 'no dispatcher: notifications are queued in the outbox but not sent');
 
   let labels: NamespaceLabelCache | undefined;
   const pipeline = createPipeline({
@@ -110,11 +113,14 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
         if (labels) await labels.start(signal);
         await pipeline.run(signal);
       })(), 'pipeline');
+      dispatcher = opts.createDispatcher?.(outbox, () => !signal.aborted);
       dispatcher?.start();
     },
     onStoppedLeading() {
       opts.metrics?.leader(false);
-      if (dispatcher) track(dispatcher.stop(), 'dispatcher');
+      const d = dispatcher;
+      dispatcher = undefined;
+      if (d) track(d.stop(), 'dispatcher');
     },
   };
   const leadership = chooseLeadership(plan, opts, kcs, callbacks, logger);
@@ -126,8 +132,7 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
   return {
     plan, outbox, leadership,
     stop: () => stopping ??= (async () => {
-      await leadership.stop(); // aborts the leader's signal: sources and feeds flush and end
-      await dispatcher?.stop();
+      await leadership.stop(); // aborts the leader's signal: sources and feeds flush, the dispatcher stops
       while (tasks.size > 0) await Promise.all([...tasks]);
       await Promise.all(extra.map((s) => s.close().catch(() => {})));
       await outbox.close();
