@@ -57,6 +57,18 @@ export const sinkSchema = z.strictObject({
   message: 'choose one of server, inCluster and store', path: ['server'],
 });
 
+/**
+ * The cluster the publisher reads from (Pods/Nodes for owner references, Kyverno Events,
+ * trivy-operator reports, Leases) when it differs from the sink — e.g. reports go to Docket's API
+ * server while events come from kube-apiserver. Default: the sink, when the sink is an API.
+ */
+export const clusterSchema = z.strictObject({
+  server: z.url({ protocol: /^https?$/ }).optional(),
+  kubeconfig: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+  inCluster: z.boolean().optional(),
+}).refine((s) => !(s.server && s.inCluster), { message: 'choose server or inCluster', path: ['server'] });
+
 export const leaderElectionSchema = z.strictObject({
   enabled: z.boolean().default(false),
   namespace: z.string().min(1).optional(),
@@ -86,6 +98,7 @@ export function publishConfigSchema() {
     producers: producersSchema().default({}),
     writer: writerSchema.default(writerSchema.parse({})),
     sink: sinkSchema.default(sinkSchema.parse({})),
+    cluster: clusterSchema.optional(),
     leaderElection: leaderElectionSchema.default(leaderElectionSchema.parse({})),
     metrics: metricsSchema.default(metricsSchema.parse({})),
     /** Log every mapped result (LOG_REPORTS=true). */

@@ -67,26 +67,27 @@ function withFlags(config: PublishConfig, opts: PublishOptions): PublishConfig {
 
 interface Sink {
   client: ReportClient;
+  /** The cluster read from (owners, events, leases): `cluster`, else the sink's API. */
   kc?: KubeConfig;
   describe: string;
   close(): Promise<void>;
 }
 
+function kubeConfigOf(c: { server?: string; inCluster?: boolean; kubeconfig?: string; context?: string }, cwd: string): KubeConfig {
+  return loadKubeConfig({ server: c.server, inCluster: c.inCluster, kubeconfig: c.kubeconfig ? resolve(cwd, c.kubeconfig) : undefined, context: c.context });
+}
+
 async function openSink(config: PublishConfig, deps: CliDeps): Promise<Sink> {
   const s = config.sink;
+  const cluster = config.cluster ? kubeConfigOf(config.cluster, deps.cwd) : undefined;
   if (s.store) {
     const { openStore } = await import('@docket/store');
     const url = s.store.startsWith('sqlite:') && !s.store.startsWith('sqlite::') ? `sqlite:${resolve(deps.cwd, s.store.slice(7))}` : s.store;
     const store = await openStore(url, { clusterId: s.clusterId });
-    return { client: createStoreReportClient(store), describe: `store ${store.engine}`, close: () => store.close() };
+    return { client: createStoreReportClient(store), kc: cluster, describe: `store ${store.engine}`, close: () => store.close() };
   }
-  const kc = loadKubeConfig({
-    server: s.server,
-    inCluster: s.inCluster,
-    kubeconfig: s.kubeconfig ? resolve(deps.cwd, s.kubeconfig) : undefined,
-    context: s.context,
-  });
-  return { client: createReportClient(kc), kc, describe: kc.getCurrentCluster()?.server ?? 'kubernetes', close: async () => {} };
+  const kc = kubeConfigOf(s, deps.cwd);
+  return { client: createReportClient(kc), kc: cluster ?? kc, describe: kc.getCurrentCluster()?.server ?? 'kubernetes', close: async () => {} };
 }
 
 function lazyStdin(deps: CliDeps): NodeJS.ReadableStream {
@@ -118,6 +119,11 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
     sink = await openSink(config, deps);
   } catch (e) {
     throw new CliError(`cannot open the sink: ${(e as Error).message}`, 1);
+  }
+  const needsCluster = [config.leaderElection.enabled && 'leaderElection', config.producers.kyverno !== undefined && 'producers.kyverno'].filter(Boolean);
+  if (!sink.kc && needsCluster.length > 0) {
+    await sink.close();
+    throw new CliError(`${needsCluster.join(' and ')} need a Kubernetes API to read from: set cluster when the sink is the in-process store`, USAGE_EXIT);
   }
   const metrics = createPublishMetrics();
   const owners: OwnerResolver = sink.kc && config.writer.ownerReferences
@@ -166,10 +172,9 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   };
   let elector: LeaderElector | undefined;
   if (config.leaderElection.enabled) {
-    if (!sink.kc) throw new CliError('leaderElection needs a Kubernetes API sink (Leases), not the in-process store', USAGE_EXIT);
     const le = config.leaderElection;
     elector = createLeaderElector({
-      client: createLeaseClient(sink.kc), namespace: le.namespace!, name: le.name,
+      client: createLeaseClient(sink.kc!), namespace: le.namespace!, name: le.name,
       identity: le.identity ?? `${hostname()}_${randomUUID().slice(0, 8)}`,
       leaseDurationMs: le.leaseDuration, renewDeadlineMs: le.renewDeadline, retryPeriodMs: le.retryPeriod,
       onStartedLeading: (signal) => {
