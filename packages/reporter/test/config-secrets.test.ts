@@ -143,3 +143,16 @@ test('createKubeSecretReader reads and decodes a Secret through the Kubernetes A
     server.close();
   }
 });
+
+test('createKubeSecretReader connects lazily: no cluster is needed until a Secret is read', async () => {
+  let connects = 0;
+  const reader = createKubeSecretReader(() => {
+    connects++;
+    throw new Error('not running in a cluster');
+  });
+  const c = await loadConfig({ text: 'target:\n  slack: {webhook: https://hooks.slack.com/x}\n' }, { readSecret: reader });
+  assert.equal(c.targets.length, 1);
+  assert.equal(connects, 0);
+  await assert.rejects(loadConfig({ text: 'target:\n  slack: {secretRef: s}\n' }, { readSecret: reader }), /cannot read Secret "s" in namespace "default": not running in a cluster/);
+  assert.equal(connects, 1);
+});

@@ -39,9 +39,15 @@ export interface SecretsApi {
 }
 
 /**
- * A {@link SecretReader} over a Kubernetes API. Pass `kc.makeApiClient(CoreV1Api)` from
- * @kubernetes/client-node; the composition root decides the cluster (the one Docket runs in).
+ * A {@link SecretReader} over a Kubernetes API: pass `kc.makeApiClient(CoreV1Api)` from
+ * @kubernetes/client-node, or a function returning it, called on the first read only — so a
+ * config without `secretRef` never needs a cluster (e.g. `() => loadKubeConfig({ inCluster: true })
+ * .makeApiClient(CoreV1Api)` works outside a cluster too, until a Secret is actually needed).
  */
-export function createKubeSecretReader(api: SecretsApi): SecretReader {
-  return async (name, namespace) => decodeSecretData(await api.readNamespacedSecret({ name, namespace }));
+export function createKubeSecretReader(api: SecretsApi | (() => SecretsApi)): SecretReader {
+  let client: SecretsApi | undefined = typeof api === 'function' ? undefined : api;
+  return async (name, namespace) => {
+    client ??= (api as () => SecretsApi)();
+    return decodeSecretData(await client.readNamespacedSecret({ name, namespace }));
+  };
 }
