@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { CliError, USAGE_EXIT } from './errors.ts';
+import { deliveriesCommand } from './commands/deliveries.ts';
 import { importCommand } from './commands/import.ts';
 import { publishCommand } from './commands/publish.ts';
 import { serveCommand, type ServeHandle } from './commands/serve.ts';
@@ -40,7 +41,7 @@ export function createProgram(deps: CliDeps): Command {
       writeErr: (s) => deps.err(s.replace(/\n$/, '')),
     })
     .showHelpAfterError('(run docket --help for usage)');
-  for (const cmd of [serveCommand(deps), importCommand(deps), publishCommand(deps), versionCommand(deps)]) {
+  for (const cmd of [serveCommand(deps), importCommand(deps), publishCommand(deps), deliveriesCommand(deps), versionCommand(deps)]) {
     cmd.exitOverride().configureOutput({
       writeOut: (s) => deps.out(s.replace(/\n$/, '')),
       writeErr: (s) => deps.err(s.replace(/\n$/, '')),
