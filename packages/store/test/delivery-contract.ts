@@ -107,6 +107,8 @@ export function runDeliveryContract(name: string, freshUrl: FreshUrl): void {
         assert.deepEqual(await s.counts(), [
           { target: 'a', state: 'pending', count: 13 }, { target: 'b', state: 'dead', count: 5 }, { target: 'b', state: 'pending', count: 7 },
         ]);
+        assert.deepEqual(await s.counts(['dead', 'sent']), [{ target: 'b', state: 'dead', count: 5 }]);
+        assert.deepEqual(await s.counts([]), []);
       });
     });
 

@@ -10,10 +10,12 @@ export async function reportQueueDepth(store: DeliveryStore, metrics: Pick<Dispa
   const waiting = new Map<string, number>();
   const dead = new Map<string, number>();
   for (const t of targets) { waiting.set(t, 0); dead.set(t, 0); }
-  for (const c of await store.counts()) {
+  // Sent rows can be millions; only the small states are counted.
+  for (const c of await store.counts(['pending', 'inflight', 'dead'])) {
     if (c.state === 'pending' || c.state === 'inflight') waiting.set(c.target, (waiting.get(c.target) ?? 0) + c.count);
-    else if (c.state === 'dead') dead.set(c.target, c.count);
-    else if (!waiting.has(c.target)) { waiting.set(c.target, 0); dead.set(c.target, dead.get(c.target) ?? 0); }
+    else dead.set(c.target, c.count);
+    if (!dead.has(c.target)) dead.set(c.target, 0);
+    if (!waiting.has(c.target)) waiting.set(c.target, 0);
   }
   for (const [t, n] of waiting) metrics.queueDepth(t, n);
   for (const [t, n] of dead) metrics.deadLetters(t, n);

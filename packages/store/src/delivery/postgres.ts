@@ -21,7 +21,7 @@ const SCHEMA = [
     owner text, claim_token text, lease_until bigint, done_at bigint)`,
   `CREATE UNIQUE INDEX IF NOT EXISTS docket_deliveries_key ON docket_deliveries (cluster_id, target, key)`,
   `CREATE INDEX IF NOT EXISTS docket_deliveries_active ON docket_deliveries (cluster_id, target, id) WHERE state IN ('pending', 'inflight')`,
-  `CREATE INDEX IF NOT EXISTS docket_deliveries_due ON docket_deliveries (cluster_id, target, state, next_attempt_at)`,
+  `CREATE INDEX IF NOT EXISTS docket_deliveries_state_due ON docket_deliveries (cluster_id, state, target, next_attempt_at)`,
   `CREATE INDEX IF NOT EXISTS docket_deliveries_state ON docket_deliveries (cluster_id, state, id)`,
   `CREATE INDEX IF NOT EXISTS docket_deliveries_sent ON docket_deliveries (cluster_id, done_at) WHERE state = 'sent'`,
   `CREATE TABLE IF NOT EXISTS docket_delivery_cursors (
@@ -164,8 +164,10 @@ export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions)
       const r = await pool.query(`SELECT ${ROW_COLUMNS} FROM ${T} WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${args.length}`, args);
       return toPage(r.rows as DeliveryRow[], q.limit);
     },
-    async counts() {
-      const r = await pool.query(`SELECT target, state, count(*) AS count FROM ${T} WHERE cluster_id = $1 GROUP BY target, state ORDER BY target, state`, [cluster]);
+    async counts(states) {
+      if (states !== undefined && states.length === 0) return [];
+      const r = await pool.query(`SELECT target, state, count(*) AS count FROM ${T} WHERE cluster_id = $1${states === undefined ? '' : ' AND state = ANY($2::text[])'}
+        GROUP BY target, state ORDER BY target, state`, states === undefined ? [cluster] : [cluster, [...states]]);
       return (r.rows as Array<{ target: string; state: DeliveryState; count: string }>).map((x) => ({ target: x.target, state: x.state, count: Number(x.count) }));
     },
     async requeueDead(target) {

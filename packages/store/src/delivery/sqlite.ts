@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS deliveries_key ON deliveries (cluster_id, target, key);
 CREATE INDEX IF NOT EXISTS deliveries_active ON deliveries (cluster_id, target, id) WHERE state IN ('pending', 'inflight');
-CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (cluster_id, target, state, next_attempt_at);
+-- Serves nextDueAt (min next_attempt_at of one target's pending rows) and counts by state.
+CREATE INDEX IF NOT EXISTS deliveries_state_due ON deliveries (cluster_id, state, target, next_attempt_at);
 CREATE INDEX IF NOT EXISTS deliveries_state ON deliveries (cluster_id, state, id);
 CREATE INDEX IF NOT EXISTS deliveries_sent ON deliveries (cluster_id, done_at) WHERE state = 'sent';
 CREATE TABLE IF NOT EXISTS delivery_cursors (
@@ -139,8 +140,10 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
         .all(...args, q.limit + 1) as DeliveryRow[];
       return toPage(rows, q.limit);
     },
-    async counts() {
-      return (s.counts.all(cluster) as Array<{ target: string; state: DeliveryState; count: number }>)
+    async counts(states) {
+      const rows = states === undefined ? s.counts.all(cluster) : states.length === 0 ? [] : db.prepare(`SELECT target, state, count(*) AS count FROM deliveries
+        WHERE cluster_id = ? AND state IN (${states.map(() => '?').join(', ')}) GROUP BY target, state ORDER BY target, state`).all(cluster, ...states);
+      return (rows as Array<{ target: string; state: DeliveryState; count: number }>)
         .map((r): DeliveryCount => ({ target: r.target, state: r.state, count: Number(r.count) }));
     },
     async requeueDead(target) {

@@ -111,8 +111,8 @@ export interface DeliveryStore {
   nextDueAt(target: string): Promise<number | undefined>;
   /** Rows by filter in id order, keyset-paginated. */
   list(opts?: DeliveryListOptions): Promise<DeliveryPage>;
-  /** Row counts per (target, state), non-zero only. */
-  counts(): Promise<DeliveryCount[]>;
+  /** Row counts per (target, state), non-zero only; `states` limits the count to those (cheap for the small states). */
+  counts(states?: readonly DeliveryState[]): Promise<DeliveryCount[]>;
   /** Puts dead rows (of one target, or all) back to pending with a fresh attempt count; returns how many. */
   requeueDead(target?: string): Promise<number>;
   /** Deletes sent rows done before `before` (ms), at most `limit` per call; returns how many. */
