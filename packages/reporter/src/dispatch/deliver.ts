@@ -6,7 +6,7 @@
  * idempotent ones (Elasticsearch PUT by id, Alertmanager fingerprints) use to absorb that repeat.
  */
 import type { Delivery, DeliveryClaim, DeliveryStore } from '@docket/store';
-import type { Notification, Target } from '@docket/targets';
+import { SendError, type Notification, type Target } from '@docket/targets';
 import type { DispatcherMetrics } from './metrics.ts';
 import { classifyFailure, lastErrorText, retryDelayMs, type BackoffOptions, type FailureInfo } from './retry-policy.ts';
 
@@ -53,12 +53,12 @@ async function persist(deps: DeliverDeps, what: string, fn: () => Promise<number
 }
 
 /** Runs `send` under a deadline: the signal aborts it, and a target ignoring the signal is not waited for. */
-async function sendWithDeadline(target: Target, batch: readonly Notification[], ms: number): Promise<void> {
+async function sendWithDeadline(name: string, target: Target, batch: readonly Notification[], ms: number): Promise<void> {
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new Error(`send timed out after ${ms} ms`);
+      const err = new SendError(`${name}: send timed out after ${ms} ms`, { retryable: true });
       ac.abort(err);
       reject(err);
     }, ms);
@@ -102,7 +102,7 @@ export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Pro
   const started = performance.now();
   let failure: FailureInfo | undefined;
   try {
-    await sendWithDeadline(target, batch, deps.sendTimeoutMs);
+    await sendWithDeadline(name, target, batch, deps.sendTimeoutMs);
   } catch (err) {
     failure = classifyFailure(err);
   }

@@ -1,0 +1,36 @@
+/** Retry policy: full-jitter backoff bounds, Retry-After, 429 floor, error classification. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { SendError, toSendError } from '@docket/targets';
+import { classifyFailure, retryDelayMs } from '@docket/reporter';
+
+const o = { baseMs: 1000, maxMs: 60_000, maxRetryAfterMs: 600_000 };
+
+it('full jitter: uniform below base·2^(attempt-1), capped at max', () => {
+  assert.equal(retryDelayMs(1, {}, o, () => 0), 0);
+  assert.equal(retryDelayMs(1, {}, o, () => 0.999999), 999);
+  assert.equal(retryDelayMs(3, {}, o, () => 0.5), 2000);
+  assert.equal(retryDelayMs(4, {}, o, () => 0.999999), 7999);
+  assert.equal(retryDelayMs(30, {}, o, () => 0.5), 30_000);
+  assert.equal(retryDelayMs(5000, {}, o, () => 0.5), 30_000, 'no overflow at huge attempt counts');
+});
+
+it('a Retry-After wins over the backoff, within its own cap; a bare 429 waits at least base', () => {
+  assert.equal(retryDelayMs(1, { retryAfterMs: 120_000, status: 429 }, o, () => 0), 120_000);
+  assert.equal(retryDelayMs(9, { retryAfterMs: 5_000_000 }, o, () => 0.9), 600_000);
+  assert.equal(retryDelayMs(1, { status: 429 }, o, () => 0), 1000);
+  assert.equal(retryDelayMs(1, { status: 500 }, o, () => 0), 0);
+});
+
+it('classifies SendErrors as the targets made them, anything else as retryable', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  const r429 = classifyFailure(toSendError('slack', 429, 'rate limited', '7', now));
+  assert.deepEqual({ ...r429, message: undefined }, { retryable: true, retryAfterMs: 7000, status: 429, message: undefined });
+  const r400 = classifyFailure(toSendError('slack', 400, 'invalid_blocks', null, now));
+  assert.equal(r400.retryable, false);
+  assert.match(r400.message, /HTTP 400: invalid_blocks/);
+  const partial = classifyFailure(new SendError('bulk: 1 of 3 rejected', { retryable: true, failedResultIds: ['b'] }));
+  assert.deepEqual([...partial.failedResultIds!], ['b']);
+  const bug = classifyFailure(new TypeError('x is undefined'));
+  assert.deepEqual(bug, { retryable: true, message: 'TypeError: x is undefined' });
+});
