@@ -81,7 +81,7 @@ const CASES: Array<{ name: string; text: string; expect: Array<string | RegExp>;
     expect: ['2:3 metrics.customLabels: mode "custom" needs at least one custom label'],
   },
   {
-    name: 'metrics: labels in detailed mode and an unknown label',
+    name: 'metrics: labels without mode custom and an unknown label',
     text: 'metrics:\n  customLabels: [policy, resource]\n',
     expect: [/^2:17 metrics\.customLabels: customLabels only apply with mode "custom"/, /^2:26 metrics\.customLabels\[1\]: unknown custom label/],
   },

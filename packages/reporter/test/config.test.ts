@@ -52,7 +52,7 @@ test('an empty config gives the documented defaults', async () => {
   assert.deepEqual(c.reporter, { flapWindow: 21_600_000, deletedReportGrace: 600_000, statuses: ['warn', 'fail', 'error'], customIdFields: {} });
   assert.deepEqual(c.delivery, { concurrency: 4, maxAttempts: 12, backoff: { base: 1000, max: 300_000 }, sendTimeout: 30_000, pollInterval: 1000 });
   assert.deepEqual(c.leaderElection, { enabled: false, lockName: 'docket', leaseDuration: 15_000, renewDeadline: 10_000, retryPeriod: 2000, releaseOnCancel: true });
-  assert.deepEqual(c.metrics, { enabled: true, mode: 'detailed', customLabels: [] });
+  assert.deepEqual(c.metrics, { enabled: true, mode: 'simple', customLabels: [] });
   assert.deepEqual(c.reportFilter, { disableClusterReports: false });
 });
 

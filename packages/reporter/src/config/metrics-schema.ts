@@ -23,8 +23,12 @@ const customLabelSchema = z.string().refine(
 export const metricsSchema = z.strictObject({
   /** Serve `policy_report_result`/`cluster_policy_report_result` (operational metrics are always on). Default true. */
   enabled: z.boolean().default(true),
-  /** detailed: one series per result; simple: counts by namespace/policy/status/severity/category/source; custom: `customLabels`. */
-  mode: z.enum(['detailed', 'simple', 'custom']).default('detailed'),
+  /**
+   * detailed: one series per result; simple: counts by namespace/policy/status/severity/category/source;
+   * custom: `customLabels`. Default simple (Policy Reporter: detailed), so that series stay bounded by
+   * policies × namespaces rather than growing with every result unless asked for.
+   */
+  mode: z.enum(['detailed', 'simple', 'custom']).default('simple'),
   customLabels: z.array(customLabelSchema).default([]),
   /** Which results are counted (include/exclude, wildcards). */
   filter: z.strictObject({

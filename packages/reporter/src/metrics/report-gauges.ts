@@ -26,39 +26,48 @@ export interface ReportGauges {
   readonly series: number;
 }
 
-interface Series { labels: Record<string, string>; count: number }
+const SEP = '\u0001';
 
-/** One gauge with reference-counted series, so several reports may share a series (simple/custom modes). */
+/** Series key of label values; a separator inside a value (never seen in practice) becomes a space. */
+function seriesKey(values: readonly string[]): string {
+  return values.map((v) => (v.includes(SEP) ? v.replaceAll(SEP, ' ') : v)).join(SEP);
+}
+
+/**
+ * One gauge with reference-counted series, so several reports may share a series (simple/custom
+ * modes). Only key → count is held here; labels are rebuilt from the key when a series changes,
+ * since prom-client already keeps a labels object per series.
+ */
 function createSeriesSet(gauge: Gauge, plan: LabelPlan) {
-  const all = new Map<string, Series>();
+  const all = new Map<string, number>();
+  const labelsOf = (key: string) => {
+    const values = key.split(SEP);
+    const labels: Record<string, string> = {};
+    plan.names.forEach((n, i) => { labels[n] = values[i] ?? ''; });
+    return labels;
+  };
   return {
-    plan,
     all,
     /** Applies count deltas and pushes only the series that changed to the gauge. */
-    apply(deltas: Map<string, { values: string[]; delta: number }>) {
-      for (const [key, { values, delta }] of deltas) {
+    apply(deltas: Map<string, number>) {
+      for (const [key, delta] of deltas) {
         if (delta === 0) continue;
-        let s = all.get(key);
-        if (!s) {
-          const labels: Record<string, string> = {};
-          plan.names.forEach((n, i) => { labels[n] = values[i]!; });
-          s = { labels, count: 0 };
-          all.set(key, s);
-        }
-        s.count += delta;
-        if (s.count <= 0) {
-          gauge.remove(s.labels);
+        const count = (all.get(key) ?? 0) + delta;
+        if (count <= 0) {
+          gauge.remove(labelsOf(key));
           all.delete(key);
         } else {
-          gauge.set(s.labels, s.count);
+          gauge.set(labelsOf(key), count);
+          all.set(key, count);
         }
       }
     },
   };
 }
 
-/** What one report contributes: series key → (label values, number of results). */
-type Contribution = { cluster: boolean; series: Map<string, { values: string[]; count: number }> };
+/** What one report contributes: series key → number of its results with those labels. */
+type Contribution = { cluster: boolean; series: Map<string, number> };
+type Deltas = Map<string, number>;
 
 /**
  * Creates both report gauges on `registry`. Each report's contribution is remembered (series keys
@@ -82,40 +91,35 @@ export function createReportGauges(opts: ReportGaugesOptions): ReportGauges {
   const filter: ResultFilter | undefined = opts.filter ? compileFilter({ filter: opts.filter }, 'metrics') : undefined;
   const byReport = new Map<string, Contribution>();
 
-  const contribution = (report: ReportObject): Contribution => {
+  /** Counts this version's series and adds them to `deltas`. */
+  const contribute = (report: ReportObject, deltas: Deltas): Contribution => {
     const isCluster = isClusterReport(report);
     const plan = isCluster ? clusterPlan : namespacedPlan;
-    const series = new Map<string, { values: string[]; count: number }>();
+    const series = new Map<string, number>();
     for (const result of report.results ?? []) {
       if (filter && filter(toFilterContext(report, result)) !== undefined) continue;
-      const values = plan.values(report, result);
-      const key = values.join('\u0001');
-      const s = series.get(key);
-      if (s) s.count++;
-      else series.set(key, { values, count: 1 });
+      const key = seriesKey(plan.values(report, result));
+      series.set(key, (series.get(key) ?? 0) + 1);
+      deltas.set(key, (deltas.get(key) ?? 0) + 1);
     }
     return { cluster: isCluster, series };
   };
 
-  const withdraw = (old: Contribution | undefined, into: Map<string, { values: string[]; delta: number }>) => {
-    for (const [key, s] of old?.series ?? []) into.set(key, { values: s.values, delta: -s.count });
+  const withdraw = (old: Contribution, into: Deltas) => {
+    for (const [key, count] of old.series) into.set(key, -count);
   };
 
   return {
     upsert(report, clusterId = '') {
       const key = reportKey(report, clusterId);
       const old = byReport.get(key);
-      const next = contribution(report);
-      const oldDeltas = new Map<string, { values: string[]; delta: number }>();
-      const newDeltas = old && old.cluster === next.cluster ? oldDeltas : new Map<string, { values: string[]; delta: number }>();
-      withdraw(old, oldDeltas);
-      for (const [k, s] of next.series) {
-        const d = newDeltas.get(k);
-        if (d) d.delta += s.count;
-        else newDeltas.set(k, { values: s.values, delta: s.count });
-      }
+      const oldDeltas: Deltas = new Map();
+      if (old) withdraw(old, oldDeltas);
+      const sameGauge = old !== undefined && old.cluster === isClusterReport(report);
+      const newDeltas: Deltas = sameGauge ? oldDeltas : new Map();
+      const next = contribute(report, newDeltas);
       if (old) (old.cluster ? cluster : namespaced).apply(oldDeltas);
-      if (newDeltas !== oldDeltas) (next.cluster ? cluster : namespaced).apply(newDeltas);
+      if (!sameGauge) (next.cluster ? cluster : namespaced).apply(newDeltas);
       if (next.series.size > 0) byReport.set(key, next);
       else byReport.delete(key);
     },
@@ -123,7 +127,7 @@ export function createReportGauges(opts: ReportGaugesOptions): ReportGauges {
       const key = reportKey(report, clusterId);
       const old = byReport.get(key);
       if (!old) return;
-      const deltas = new Map<string, { values: string[]; delta: number }>();
+      const deltas: Deltas = new Map();
       withdraw(old, deltas);
       (old.cluster ? cluster : namespaced).apply(deltas);
       byReport.delete(key);
