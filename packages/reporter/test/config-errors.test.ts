@@ -119,6 +119,16 @@ const CASES: Array<{ name: string; text: string; expect: Array<string | RegExp>;
     expect: [/^3:23 reporter\.customIdFields\.kyverno\[1\]: unknown id field/],
   },
   {
+    name: 'sourceConfig and reporter.customIdFields both set for a source',
+    text: 'reporter:\n  customIdFields: {kyverno: [policy]}\nsourceConfig:\n  - selector: {source: kyverno}\n    customId: {fields: [rule]}\n',
+    expect: ['4:24 sourceConfig[0].selector.source: custom id fields of source "kyverno" are also set in reporter.customIdFields; keep one'],
+  },
+  {
+    name: 'sourceConfig keys Docket does not take',
+    text: 'sourceConfig:\n  - selector: {source: kyverno}\n    selfassignNamespaces: true\n',
+    expect: ['3:5 sourceConfig[0]: Unrecognized key "selfassignNamespaces"'],
+  },
+  {
     name: 'YAML syntax error',
     text: 'target:\n  slack: {webhook: x\n',
     expect: [/^3:1 : /],

@@ -153,3 +153,20 @@ reporter:
   assert.equal(c.sources.kubernetes[1]!.server, 'http://127.0.0.1:8080');
   assert.deepEqual(c.reporter.customIdFields['trivy'], ['resource.namespace', 'property:vulnerabilityID', 'resource.kind']);
 });
+
+test('Policy Reporter sourceConfig custom ids become reporter.customIdFields', async () => {
+  const c = await loadConfig({ text: `
+sourceConfig:
+  - selector: {source: kyverno}
+    customId: {enabled: true, fields: [resource, policy, rule, "property:pod"]}
+  - selector: {source: trivy}
+    customId: {enabled: false, fields: [policy]}
+reporter:
+  customIdFields: {falco: [policy]}
+` });
+  assert.deepEqual(c.reporter.customIdFields, {
+    falco: ['policy'],
+    kyverno: ['resource.uid', 'resource.name', 'policy', 'rule', 'property:pod'],
+  });
+  assert.ok(!('sourceConfig' in c));
+});

@@ -6,7 +6,7 @@ import { applyEnv } from './env.ts';
 import { ConfigError, createPositionFinder, formatPath, zodProblems, type ConfigProblem, type PathSegment, type PositionFinder } from './errors.ts';
 import { metricsSchema, type MetricsConfig } from './metrics-schema.ts';
 import {
-  deliverySchema, leaderElectionSchema, reportFilterSchema, reporterSchema, sourcesSchema,
+  deliverySchema, leaderElectionSchema, reportFilterSchema, reporterSchema, sourceConfigSchema, sourcesSchema,
   type DeliveryConfig, type LeaderElectionConfig, type ReportFilterConfig, type ReporterConfig, type SourcesConfig,
 } from './sections.ts';
 import { resolveTargets, type ResolvedTarget } from './targets.ts';
@@ -20,6 +20,8 @@ export const rootSchema = z.strictObject({
   sources: sourcesSchema.prefault({}),
   reportFilter: reportFilterSchema.prefault({}),
   reporter: reporterSchema.prefault({}),
+  /** Policy Reporter's custom result ids per source; merged into `reporter.customIdFields`. */
+  sourceConfig: sourceConfigSchema.optional(),
   delivery: deliverySchema.prefault({}),
   leaderElection: leaderElectionSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
@@ -46,7 +48,7 @@ const PR_HINTS: Record<string, string> = {
   rest: 'the REST API is always served by `docket serve`', api: 'the API is served by `docket serve --listen`',
   worker: 'not needed: reports are processed from the watch without a work queue',
   k8sClient: 'use sources.kubernetes[].kubeconfig', sourceFilters: 'use sources.kubernetes[].namespaces/sources/kinds and reportFilter',
-  sourceConfig: 'use reporter.customIdFields', emailReports: 'e-mail reports are not part of the reporter config',
+emailReports: 'e-mail reports are not part of the reporter config',
   periodicSync: 'not needed: watches resume and relist on their own', logging: 'use `docket serve --log-level`',
   profiling: 'not supported', autoMemoryLimit: 'not needed on Node.js',
 };
@@ -120,10 +122,24 @@ export async function loadConfig(source: ConfigSource, opts: LoadConfigOptions =
     ...(opts.readSecret ? { readSecret: opts.readSecret } : {}),
     ...(opts.registry ? { registry: opts.registry } : {}),
   }, add);
+  if (parsed.success) mergeSourceConfig(parsed.data, add);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(sortProblems(problems), file);
 
-  const { target: _t, targets: _ts, ...sections } = parsed.data;
+  const { target: _t, targets: _ts, sourceConfig: _sc, ...sections } = parsed.data;
   return deepFreeze({ ...(file ? { file } : {}), targets, ...sections });
+}
+
+/** Moves Policy Reporter's `sourceConfig[].customId` into `reporter.customIdFields`. */
+function mergeSourceConfig(data: z.output<typeof rootSchema>, add: (path: PathSegment[], message: string) => void): void {
+  (data.sourceConfig ?? []).forEach((entry, i) => {
+    if (!entry.customId?.enabled) return;
+    const source = entry.selector.source;
+    if (data.reporter.customIdFields[source]) {
+      add(['sourceConfig', i, 'selector', 'source'], `custom id fields of source "${source}" are also set in reporter.customIdFields; keep one`);
+      return;
+    }
+    data.reporter.customIdFields[source] = entry.customId.fields;
+  });
 }
 
 /** A problem at `path`; with `key`, about that key of the map at `path` (positioned at the key). */

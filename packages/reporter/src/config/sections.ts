@@ -78,7 +78,7 @@ const ID_FIELD = /^(policy|rule|result|category|message|severity|source|scored|r
  * Result id fields as Policy Reporter names them (`resource` = uid + name, `namespace`), mapped to
  * the field names of core's `resultId`.
  */
-const idFieldsSchema = z.array(z.string().regex(ID_FIELD, 'unknown id field: use policy, rule, result, category, message, severity, source, resource, namespace, resource.<uid|name|namespace|kind|apiVersion> or property:<key>'))
+export const idFieldsSchema = z.array(z.string().regex(ID_FIELD, 'unknown id field: use policy, rule, result, category, message, severity, source, resource, namespace, resource.<uid|name|namespace|kind|apiVersion> or property:<key>'))
   .min(1)
   .transform((fields) => fields.flatMap((f) => f === 'resource' ? ['resource.uid', 'resource.name'] : f === 'namespace' ? ['resource.namespace'] : [f]));
 
@@ -133,6 +133,15 @@ export const leaderElectionSchema = z.strictObject({
   if (l.renewDeadline >= l.leaseDuration) ctx.addIssue({ code: 'custom', path: ['renewDeadline'], message: 'must be shorter than leaseDuration' });
   if (l.retryPeriod <= 0 || l.retryPeriod >= l.renewDeadline) ctx.addIssue({ code: 'custom', path: ['retryPeriod'], message: 'must be greater than 0 and shorter than renewDeadline' });
 });
+
+/**
+ * Policy Reporter's `sourceConfig` list, accepted so its custom ids carry over; each entry with
+ * `customId.enabled` becomes `reporter.customIdFields[selector.source]`.
+ */
+export const sourceConfigSchema = z.array(z.strictObject({
+  selector: z.strictObject({ source: z.string().min(1) }),
+  customId: z.strictObject({ enabled: z.boolean().default(true), fields: idFieldsSchema }).optional(),
+}));
 
 export type KubernetesSourceConfig = z.output<typeof kubernetesSourceSchema>;
 export type SourcesConfig = z.output<typeof sourcesSchema>;
