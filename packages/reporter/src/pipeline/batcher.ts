@@ -1,7 +1,7 @@
 /**
  * Groups deliveries and cursor moves into outbox transactions: one `enqueue` carries the rows of
  * several report changes together with the resourceVersion processed up to, so the cursor never
- * runs ahead of (or behind) what was enqueued. Flushes are chained, so transactions commit in order.
+ * runs ahead of (or behind) what was enqueued. Transactions commit one after the other, in order.
  */
 import type { DeliveryStore, NewDelivery } from '@docket/store';
 
@@ -27,24 +27,32 @@ export function createBatcher(
   let items: NewDelivery[] = [];
   let cursors: Record<string, string> = {};
   let dirty = false;
-  let chain: Promise<void> = Promise.resolve();
+  let inFlight: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let failure: Error | undefined;
 
-  const flush = (): Promise<void> => {
-    if (timer) { clearTimeout(timer); timer = undefined; }
-    if (!dirty) return chain;
-    const batch = items;
-    const cs = cursors;
-    items = [];
-    cursors = {};
-    dirty = false;
-    chain = chain.then(async () => {
+  // One transaction at a time; whatever arrives meanwhile goes into the next one (group commit),
+  // so a slow commit makes batches bigger instead of queueing many small transactions.
+  const drain = async (): Promise<void> => {
+    while (dirty && !failure) {
+      const batch = items;
+      const cs = cursors;
+      items = [];
+      cursors = {};
+      dirty = false;
       const inserted = await outbox.enqueue(batch, cs);
       if (inserted > 0) onEnqueued(inserted);
-    });
-    chain.catch((e: unknown) => { failure ??= e instanceof Error ? e : new Error(String(e)); });
-    return chain;
+    }
+  };
+  const flush = (): Promise<void> => {
+    if (timer) { clearTimeout(timer); timer = undefined; }
+    if (failure) return Promise.reject(failure);
+    inFlight ??= drain().catch((e: unknown) => {
+      failure ??= e instanceof Error ? e : new Error(String(e));
+      throw failure;
+    }).finally(() => { inFlight = undefined; });
+    // Rows added after the drain's last look are committed by one more round.
+    return inFlight.then(() => (dirty ? flush() : undefined));
   };
 
   return {
