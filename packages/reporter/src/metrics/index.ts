@@ -6,3 +6,4 @@ export {
 } from './reporter-metrics.ts';
 export { createReportGauges, type ReportGauges, type ReportGaugesOptions, type ReportRef } from './report-gauges.ts';
 export { labelPlan, reportKey, isClusterReport, DETAILED_LABELS, SIMPLE_LABELS, type LabelPlan, type MetricsMode } from './report-labels.ts';
+export { timeCalls } from './time-calls.ts';
