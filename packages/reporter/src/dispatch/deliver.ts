@@ -94,8 +94,7 @@ export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Pro
   }
   if (bad.length) {
     await persist(deps, 'dead-letter unreadable rows', () => store.markDead(claim.token, bad.map((d) => d.id), 'payload is not a notification'));
-    deps.metrics.sent(name, target.type, 'failed', 0, bad.length);
-    deps.metrics.deadLettered(name, bad.length);
+    deps.metrics.deadLettered(name, bad.length); // no send attempt was made for them
   }
   if (!good.length) return;
 

@@ -106,7 +106,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (!fence()) { await lane.sleep(pollMs); continue; }
       let claimed;
       try {
-        claimed = await deps.store.claim({ target: name, owner, limit, leaseMs, ordered });
+        claimed = await deps.store.claim({ target: name, owner, limit, leaseMs, ordered, now: now() });
       } catch (err) {
         logger.warn({ target: name, err: String(err) }, 'claiming deliveries failed');
         await lane.sleep(pollMs);
