@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SendError, toSendError } from '@docket/targets';
-import { classifyFailure, retryDelayMs } from '@docket/reporter';
+import { classifyFailure, deliverySchema, dispatcherOptions, retryDelayMs } from '@docket/reporter';
 
 const o = { baseMs: 1000, maxMs: 60_000, maxRetryAfterMs: 600_000 };
 
@@ -33,4 +33,10 @@ it('classifies SendErrors as the targets made them, anything else as retryable',
   assert.deepEqual([...partial.failedResultIds!], ['b']);
   const bug = classifyFailure(new TypeError('x is undefined'));
   assert.deepEqual(bug, { retryable: true, message: 'TypeError: x is undefined' });
+});
+
+it('maps the delivery section of the config onto dispatcher options', () => {
+  assert.deepEqual(dispatcherOptions(deliverySchema.parse({ concurrency: 1, maxAttempts: 5, backoff: { base: '250ms', max: '1m' }, sendTimeout: '10s', pollInterval: 2 })), {
+    concurrency: 1, maxAttempts: 5, backoff: { baseMs: 250, maxMs: 60_000 }, sendTimeoutMs: 10_000, pollIntervalMs: 2000,
+  });
 });

@@ -48,3 +48,32 @@ it('two dispatchers on one PostgreSQL: no duplicates, and a fenced-off replica s
     await db.drop();
   }
 });
+
+it('two ordered dispatchers (concurrency 1) on one PostgreSQL keep per-target order between them', async () => {
+  const db = await createTestDatabase('docket_dispatch_ordered');
+  const receiver = await startReceiver();
+  // Every 7th request fails once, so retries happen while the other replica is eager to send.
+  const failed = new Set<string>();
+  receiver.answer((ids) => {
+    const k = ids[0]!;
+    if (Number(k.slice(1)) % 7 === 3 && !failed.has(k)) { failed.add(k); return { status: 503 }; }
+    return { status: 200, delayMs: Math.floor(Math.random() * 5) };
+  });
+  const stores = [await openDeliveryStore(db.url), await openDeliveryStore(db.url)];
+  const ds = stores.map((store, i) => createDispatcher({
+    store, owner: `replica-${i}`, concurrency: 1, pollIntervalMs: 30, backoff: { baseMs: 5, maxMs: 20 },
+    targets: new Map([['bulk', batchTarget(`${receiver.url}?from=${i}`, 1)]]),
+  }));
+  try {
+    await stores[0]!.enqueue(deliveries('bulk', 60));
+    for (const d of ds) d.start();
+    await waitFor('every notification', () => receiver.accepted().length >= 60);
+    assert.deepEqual(receiver.accepted(), deliveries('bulk', 60).map((x) => x.key), 'exactly once, in enqueue order');
+    assert.ok(failed.size >= 8);
+  } finally {
+    for (const d of ds) await d.stop();
+    for (const s of stores) await s.close();
+    await receiver.close();
+    await db.drop();
+  }
+});
