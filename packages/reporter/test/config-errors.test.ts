@@ -32,13 +32,13 @@ const CASES: Array<{ name: string; text: string; expect: Array<string | RegExp>;
   },
   {
     name: 'unknown and unsupported targets',
-    text: 'target:\n  kinesis: {}\n  pagerduty: {}\n',
+    text: 'target:\n  kinesis: {streamName: results}\n  pagerduty: {}\n',
     expect: [/^2:3 target: AWS Kinesis is not supported by Docket \(targets: slack, webhook, loki, teams/, /^3:3 target: unknown target "pagerduty"/],
   },
   {
     name: 'required target key missing',
-    text: 'target:\n  slack:\n    minimumSeverity: high\n',
-    expect: [/^3:5 target\.slack\.webhook: Invalid input: expected string, received undefined$/],
+    text: 'target:\n  jira:\n    host: https://jira.example\n',
+    expect: [/^3:5 target\.jira\.projectKey: Invalid input: expected string, received undefined$/],
   },
   {
     name: 'bad value in a key nested under config:',

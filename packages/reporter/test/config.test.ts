@@ -170,3 +170,38 @@ reporter:
   });
   assert.ok(!('sourceConfig' in c));
 });
+
+test('Policy Reporter Helm values: empty strings are unset, and target blocks that set nothing are listed, not errors', async () => {
+  const c = await loadConfig({ text: `
+target:
+  loki:
+    host: ""
+    path: ""
+    certificate: ""
+    skipTLS: false
+    secretRef: ""
+    mountedSecret: ""
+    minimumSeverity: ""
+    skipExistingOnStartup: true
+    sources: []
+    customFields: {}
+    filter: {}
+    channels: []
+  slack:
+    webhook: https://hooks.slack.com/services/T/B/X
+    channel: ""
+    minimumSeverity: ""
+    skipExistingOnStartup: true
+    channels: []
+  kinesis:
+    accessKeyId: ""
+    streamName: ""
+    skipExistingOnStartup: true
+` });
+  assert.deepEqual(c.targets.map((t) => t.path), ['target.slack']);
+  assert.ok(!('channel' in c.targets[0]!.config));
+  assert.deepEqual(c.unconfiguredTargets, [
+    { path: 'target.loki', reason: 'no host, channels, secretRef or mountedSecret' },
+    { path: 'target.kinesis', reason: 'AWS Kinesis is not supported by Docket; the block sets nothing' },
+  ]);
+});

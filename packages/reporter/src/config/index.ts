@@ -3,7 +3,7 @@ export { loadConfig, rootSchema, type DocketConfig, type ConfigSource, type Load
 export { ConfigError, formatProblem, formatPath, type ConfigProblem } from './errors.ts';
 export { redact } from './redact.ts';
 export { ENV_VARIABLES } from './env.ts';
-export { resolveTargets, type ResolvedTarget } from './targets.ts';
+export { resolveTargets, type ResolvedTarget, type ResolvedTargets, type UnconfiguredTarget } from './targets.ts';
 export { createKubeSecretReader, decodeSecretData, parseSecretFile, type SecretReader, type FileReader, type SecretsApi } from './secrets.ts';
 export {
   durationSchema, includeExcludeSchema, kubernetesSourceSchema, sourcesSchema, reportFilterSchema, reporterSchema,

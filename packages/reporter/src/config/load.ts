@@ -9,7 +9,7 @@ import {
   deliverySchema, leaderElectionSchema, reportFilterSchema, reporterSchema, sourceConfigSchema, sourcesSchema,
   type DeliveryConfig, type LeaderElectionConfig, type ReportFilterConfig, type ReporterConfig, type SourcesConfig,
 } from './sections.ts';
-import { resolveTargets, type ResolvedTarget } from './targets.ts';
+import { resolveTargets, type ResolvedTarget, type UnconfiguredTarget } from './targets.ts';
 import type { FileReader, SecretReader } from './secrets.ts';
 
 /** Every concern but the targets, which are validated by their own registry schemas. */
@@ -33,6 +33,8 @@ export interface DocketConfig {
   readonly file?: string;
   /** Concrete targets: each root and each channel, in file order. */
   readonly targets: readonly ResolvedTarget[];
+  /** Target blocks that set nothing (e.g. copied Policy Reporter Helm defaults): worth an info log. */
+  readonly unconfiguredTargets: readonly UnconfiguredTarget[];
   readonly sources: SourcesConfig;
   readonly reportFilter: ReportFilterConfig;
   readonly reporter: ReporterConfig;
@@ -117,7 +119,7 @@ export async function loadConfig(source: ConfigSource, opts: LoadConfigOptions =
     }
   }
   const namespace = opts.namespace ?? env['POD_NAMESPACE'] ?? 'default';
-  const targets = await resolveTargets(root[targetKey], {
+  const { targets, unconfigured } = await resolveTargets(root[targetKey], {
     rootKey: targetKey, namespace, readFile: read,
     ...(opts.readSecret ? { readSecret: opts.readSecret } : {}),
     ...(opts.registry ? { registry: opts.registry } : {}),
@@ -126,7 +128,7 @@ export async function loadConfig(source: ConfigSource, opts: LoadConfigOptions =
   if (problems.length > 0 || !parsed.success) throw new ConfigError(sortProblems(problems), file);
 
   const { target: _t, targets: _ts, sourceConfig: _sc, ...sections } = parsed.data;
-  return deepFreeze({ ...(file ? { file } : {}), targets, ...sections });
+  return deepFreeze({ ...(file ? { file } : {}), targets, unconfiguredTargets: unconfigured, ...sections });
 }
 
 /** Moves Policy Reporter's `sourceConfig[].customId` into `reporter.customIdFields`. */

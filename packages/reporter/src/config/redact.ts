@@ -8,7 +8,7 @@ import type { DocketConfig } from './load.ts';
  * since they land in those same fields.
  */
 export function redact(config: DocketConfig): Record<string, unknown> {
-  const { targets, ...rest } = config;
+  const { targets, ...rest } = config; // unconfiguredTargets hold paths and reasons only
   return {
     ...structuredClone(rest),
     targets: targets.map((t) => ({

@@ -3,6 +3,7 @@ import type { TargetFilterConfig } from '@docket/core';
 import { applySecretValues, expandChannels, findTarget, targetRegistry, type TargetDefinition } from '@docket/targets';
 import { zodProblems, type PathSegment } from './errors.ts';
 import { parseSecretFile, type FileReader, type SecretReader } from './secrets.ts';
+import { dropEmpty, hasSettings, isUnconfigured, requiredKeys } from './unset.ts';
 
 /** One concrete target (a root or one of its channels), validated, secrets applied, defaults set. */
 export interface ResolvedTarget {
@@ -41,6 +42,13 @@ interface ResolveContext {
   problem(path: PathSegment[], message: string, key?: string): void;
   /** Problems reported so far. */
   count: number;
+  unconfigured: UnconfiguredTarget[];
+}
+
+/** A target block that configures nothing (Policy Reporter's Helm defaults), so no target was made. */
+export interface UnconfiguredTarget {
+  readonly path: string;
+  readonly reason: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -96,6 +104,10 @@ async function secretValues(raw: Raw, at: PathSegment[], ctx: ResolveContext): P
 async function resolveOne(key: string, value: unknown, ctx: ResolveContext): Promise<ResolvedTarget[]> {
   const at: PathSegment[] = [ctx.rootKey, key];
   const definition = findTarget(key, ctx.registry);
+  if (!definition && UNSUPPORTED[key] && !hasSettings(value)) {
+    ctx.unconfigured.push({ path: at.join('.'), reason: `${UNSUPPORTED[key]} is not supported by Docket; the block sets nothing` });
+    return [];
+  }
   if (!definition) {
     const known = Object.values(ctx.registry).map((d) => d.aliases?.[0] ?? d.type).join(', ');
     ctx.problem([ctx.rootKey], UNSUPPORTED[key] ? `${UNSUPPORTED[key]} is not supported by Docket (targets: ${known})` : `unknown target "${key}" (targets: ${known})`, key);
@@ -105,7 +117,11 @@ async function resolveOne(key: string, value: unknown, ctx: ResolveContext): Pro
     ctx.problem(at, 'must be a map of target settings');
     return [];
   }
-  const { flat: root, hoisted } = hoistConfig(value, at, ctx);
+  const { flat: root, hoisted } = hoistConfig(dropEmpty(value), at, ctx);
+  if (isUnconfigured(definition, root)) {
+    ctx.unconfigured.push({ path: at.join('.'), reason: `no ${requiredKeys(definition).join(', ')}, channels, secretRef or mountedSecret` });
+    return [];
+  }
   const hoistedChannels: Array<Set<string>> = [];
   const before = ctx.count;
   if (Array.isArray(root['channels'])) {
@@ -156,6 +172,11 @@ function toResolved(definition: TargetDefinition<any>, key: string, at: PathSegm
   };
 }
 
+export interface ResolvedTargets {
+  targets: ResolvedTarget[];
+  unconfigured: UnconfiguredTarget[];
+}
+
 export interface ResolveTargetsOptions {
   rootKey: string;
   namespace: string;
@@ -172,17 +193,17 @@ export interface ResolveTargetsOptions {
 export async function resolveTargets(
   section: unknown, opts: ResolveTargetsOptions,
   problem: (path: PathSegment[], message: string, key?: string) => void,
-): Promise<ResolvedTarget[]> {
+): Promise<ResolvedTargets> {
   const ctx: ResolveContext = {
     rootKey: opts.rootKey, namespace: opts.namespace, readSecret: opts.readSecret, readFile: opts.readFile,
     registry: opts.registry ?? targetRegistry,
-    count: 0,
+    count: 0, unconfigured: [],
     problem: (path, message, key) => { ctx.count++; problem(path, message, key); },
   };
-  if (section === undefined || section === null) return [];
+  if (section === undefined || section === null) return { targets: [], unconfigured: [] };
   if (!isObject(section)) {
     ctx.problem([opts.rootKey], 'must be a map of target type to settings, e.g. slack: {webhook: …}');
-    return [];
+    return { targets: [], unconfigured: [] };
   }
   const byType = new Map<string, string>();
   const out: ResolvedTarget[] = [];
@@ -202,5 +223,5 @@ export async function resolveTargets(
     if (other) ctx.problem(at, `target name "${t.name}" is also used by ${other}; names must be unique`);
     else names.set(t.name, t.path);
   }
-  return out;
+  return { targets: out, unconfigured: ctx.unconfigured };
 }
