@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { SendError, toSendError } from '@docket/targets';
+import { createLane } from '../src/dispatch/lane.ts';
 import { classifyFailure, deliverySchema, dispatcherOptions, retryDelayMs } from '@docket/reporter';
 
 const o = { baseMs: 1000, maxMs: 60_000, maxRetryAfterMs: 600_000 };
@@ -39,4 +40,20 @@ it('maps the delivery section of the config onto dispatcher options', () => {
   assert.deepEqual(dispatcherOptions(deliverySchema.parse({ concurrency: 1, maxAttempts: 5, backoff: { base: '250ms', max: '1m' }, sendTimeout: '10s', pollInterval: 2 })), {
     concurrency: 1, maxAttempts: 5, backoff: { baseMs: 250, maxMs: 60_000 }, sendTimeoutMs: 10_000, pollIntervalMs: 2000,
   });
+});
+
+it('a lane keeps a wake-up that came while its slot was busy', async () => {
+  const lane = createLane();
+  const seen = lane.seen();
+  lane.wake(); // nobody sleeps yet: the slot is claiming
+  const hour = 3_600_000;
+  let timer: NodeJS.Timeout | undefined;
+  const won = await Promise.race([lane.sleep(hour, seen).then(() => 'woken'), new Promise((r) => { timer = setTimeout(() => r('slept'), 2000); })]);
+  clearTimeout(timer);
+  assert.equal(won, 'woken');
+  const sleeping = lane.sleep(hour, lane.seen()).then(() => 'woken');
+  lane.wake();
+  assert.equal(await sleeping, 'woken');
+  lane.close();
+  assert.equal(await lane.sleep(hour).then(() => 'closed'), 'closed');
 });

@@ -104,6 +104,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const limit = Math.max(1, Math.floor(target.maxBatch));
     while (!stopping) {
       if (!fence()) { await lane.sleep(pollMs); continue; }
+      const seen = lane.seen();
       let claimed;
       try {
         claimed = await deps.store.claim({ target: name, owner, limit, leaseMs, ordered, now: now() });
@@ -119,12 +120,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       if (claimed.items.length) {
         await deliverClaim(d, claimed);
-        lane.wake(); // a finished send may unblock an ordered head or free rows for sibling slots
         continue;
       }
       const due = await deps.store.nextDueAt(name).catch(() => undefined);
-      // Never spin: a due row nobody could claim is held by a sibling slot, which wakes us.
-      await lane.sleep(due === undefined ? pollMs : Math.min(pollMs, Math.max(20, due - now())));
+      // Sleep until the earliest row may be due (a backoff or a sibling's lease), at most one poll
+      // interval; a wake() since the claim started skips the sleep, so no enqueue is missed.
+      await lane.sleep(due === undefined ? pollMs : Math.min(pollMs, Math.max(20, due - now())), seen);
     }
   }
 
