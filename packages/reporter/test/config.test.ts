@@ -205,3 +205,10 @@ target:
     { path: 'target.kinesis', reason: 'AWS Kinesis is not supported by Docket; the block sets nothing' },
   ]);
 });
+
+test('reportFilter: Policy Reporter code spelling clusterReports.disabled and docs spelling disableClusterReports', async () => {
+  const a = await loadConfig({ text: 'reportFilter:\n  namespaces: {include: [], exclude: [kube-*]}\n  clusterReports: {disabled: true}\n' });
+  assert.deepEqual(a.reportFilter, { namespaces: { include: [], exclude: ['kube-*'] }, disableClusterReports: true });
+  const b = await loadConfig({ text: 'reportFilter: {disableClusterReports: true}\n' });
+  assert.deepEqual(b.reportFilter, { disableClusterReports: true });
+});

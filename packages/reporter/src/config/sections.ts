@@ -66,11 +66,18 @@ export const sourcesSchema = z.strictObject({
   });
 });
 
-/** Policy Reporter's `reportFilter`: applied to reports from every source before anything else. */
+/**
+ * Policy Reporter's `reportFilter`: applied to reports from every source before anything else. Its
+ * code reads `clusterReports.disabled` while its docs say `disableClusterReports`; both are taken.
+ */
 export const reportFilterSchema = z.strictObject({
   namespaces: includeExcludeSchema.optional(),
-  disableClusterReports: z.boolean().default(false),
-});
+  disableClusterReports: z.boolean().optional(),
+  clusterReports: z.strictObject({ disabled: z.boolean().default(false) }).optional(),
+}).transform(({ namespaces, disableClusterReports, clusterReports }) => ({
+  ...(namespaces ? { namespaces } : {}),
+  disableClusterReports: disableClusterReports ?? clusterReports?.disabled ?? false,
+}));
 
 const ID_FIELD = /^(policy|rule|result|category|message|severity|source|scored|resource|namespace|resource\.(uid|name|namespace|kind|apiVersion)|property:.+)$/;
 
