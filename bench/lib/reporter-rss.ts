@@ -8,7 +8,10 @@
 import { join } from 'node:path';
 import { decodeReport, findResource } from '@docket/model';
 import { openDeliveryStore, openStore } from '@docket/store';
-import { compileTargets, cursorName, runFeed } from '@docket/reporter';
+// The pipeline's own modules, not the package barrel: the barrel also loads config, metrics and
+// targets (zod schemas, prom-client, client-node), which tsx would transpile into this process.
+import { cursorName, runFeed } from '../../packages/reporter/src/pipeline/feed.ts';
+import { compileTargets } from '../../packages/reporter/src/pipeline/targets.ts';
 
 const [mode, dir, reportsArg, resultsArg] = process.argv.slice(2);
 const reports = Number(reportsArg);
@@ -55,6 +58,6 @@ await outbox.close();
 await store.close();
 process.stdout.write(`${JSON.stringify({
   resultsHeld: reports * perReport, primeSeconds: primeMs / 1000,
-  rssBeforeFeedMb: Math.round(baseline / 1048576), rssHeldMb: Math.round(held.rss / 1048576), heapUsedMb: Math.round(held.heapUsed / 1048576),
+  rssBeforeFeedMb: Math.round(baseline / 1048576), pipelineRssMb: Math.round((held.rss - baseline) / 1048576), rssHeldMb: Math.round(held.rss / 1048576), heapUsedMb: Math.round(held.heapUsed / 1048576),
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
 })}\n`);
