@@ -66,6 +66,11 @@ export function runDeliveryContract(name: string, freshUrl: FreshUrl): void {
       }
     });
 
+    it('refuses an unknown store URL or synchronous mode', async () => {
+      await assert.rejects(openDeliveryStore('mysql://x'), BadRequestError);
+      await assert.rejects(openDeliveryStore('sqlite:/tmp/x.db?synchronous=OFF'), /synchronous=OFF/);
+    });
+
     it('keeps clusters apart', async () => {
       const url = await freshUrl();
       await withStore(url, (s) => s.enqueue(items('slack', 2), { rv: 'a' }), 'east');

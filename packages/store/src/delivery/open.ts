@@ -13,7 +13,9 @@ export async function openDeliveryStore(url: string, opts: DeliveryStoreOptions 
   if (scheme === 'sqlite') {
     const rest = url.slice('sqlite:'.length);
     const q = rest.indexOf('?');
-    return createSqliteDeliveryStore({ ...opts, path: (q < 0 ? rest : rest.slice(0, q)) || ':memory:' });
+    const sync = (new URLSearchParams(q < 0 ? '' : rest.slice(q + 1)).get('synchronous') ?? 'FULL').toUpperCase();
+    if (sync !== 'FULL' && sync !== 'NORMAL') throw new BadRequestError(`unsupported synchronous=${sync} in store URL: FULL or NORMAL`);
+    return createSqliteDeliveryStore({ ...opts, path: (q < 0 ? rest : rest.slice(0, q)) || ':memory:', synchronous: sync });
   }
   if (scheme === 'postgres' || scheme === 'postgresql') return createPostgresDeliveryStore({ ...opts, url });
   throw new BadRequestError(`unsupported store URL "${url}" for the delivery outbox: expected sqlite: or postgres://`);
