@@ -197,3 +197,41 @@ it('reports sends, retries, dead letters and queue depth through the metrics hoo
     await store.close();
   }
 });
+
+it('hands a claim back unsent when its lease could run out during the send, or the fence is down', async () => {
+  const store = await fresh();
+  const receiver = await startReceiver();
+  let claims = 0;
+  let releases = 0;
+  let leading = true;
+  const slowFirstClaim: DeliveryStore = {
+    ...store,
+    async claim(req) {
+      const c = await store.claim(req);
+      // The first claim returns late: less than sendTimeoutMs of its lease is left.
+      if (c.items.length && claims++ === 0) await new Promise((r) => setTimeout(r, 250));
+      // The second one returns after this replica lost leadership.
+      if (c.items.length && claims === 2) leading = false;
+      return c;
+    },
+    async release(token, ids) { releases++; return store.release(token, ids); },
+  };
+  const d = createDispatcher({
+    store: slowFirstClaim, targets: new Map([['hook', webhook(receiver.url)]]), sendTimeoutMs: 1000, leaseMs: 1200, pollIntervalMs: 50, fence: () => leading,
+  });
+  try {
+    await store.enqueue(deliveries('hook', 1));
+    d.start();
+    await waitFor('two claims handed back', () => releases >= 2);
+    assert.equal(receiver.hits.length, 0, 'nothing was sent');
+    assert.deepEqual((await store.list({})).items.map((r) => [r.state, r.attempts]), [['pending', 0]]);
+    leading = true;
+    await waitFor('sent once leading again', allSent(store));
+    assert.deepEqual(receiver.accepted(), ['r0000']);
+    assert.equal((await store.list({})).items[0]!.attempts, 1);
+  } finally {
+    await d.stop();
+    await receiver.close();
+    await store.close();
+  }
+});

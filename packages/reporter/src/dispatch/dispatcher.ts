@@ -115,14 +115,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       if (claimed.items.length && stopping) {
         // stop() came while claiming: hand the rows back instead of starting a send.
-        await deps.store.release(claimed.token, claimed.items.map((x) => x.id)).catch(() => undefined);
+        await deps.store.release(claimed.token, claimed.items.map((x) => x.id))
+          .catch((err: unknown) => logger.warn({ target: name, err: String(err) }, 'releasing claimed rows failed; their lease will expire'));
         break;
       }
       if (claimed.items.length) {
         await deliverClaim(d, claimed);
         continue;
       }
-      const due = await deps.store.nextDueAt(name).catch(() => undefined);
+      const due = await deps.store.nextDueAt(name).catch((err: unknown) => { logger.warn({ target: name, err: String(err) }, 'reading the next due time failed'); return undefined; });
       // Sleep until the earliest row may be due (a backoff or a sibling's lease), at most one poll
       // interval; a wake() since the claim started skips the sleep, so no enqueue is missed.
       await lane.sleep(due === undefined ? pollMs : Math.min(pollMs, Math.max(20, due - now())), seen);
@@ -130,9 +131,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function housekeeping(): Promise<void> {
-    if (deps.depthIntervalMs !== 0) await reportQueueDepth(deps.store, metrics, deps.targets.keys()).catch(() => undefined);
+    const warn = (what: string) => (err: unknown) => logger.warn({ err: String(err) }, `${what} failed; tried again later`);
+    if (deps.depthIntervalMs !== 0) await reportQueueDepth(deps.store, metrics, deps.targets.keys()).catch(warn('reading the outbox depth'));
     const keep = deps.retainSentMs ?? 7 * 24 * 3_600_000;
-    if (keep > 0 && fence()) await deps.store.pruneSent(now() - keep).catch(() => undefined);
+    if (keep > 0 && fence()) await deps.store.pruneSent(now() - keep).catch(warn('pruning sent deliveries'));
   }
 
   return {
