@@ -41,6 +41,11 @@ const CASES: Array<{ name: string; text: string; expect: Array<string | RegExp>;
     expect: [/^3:5 target\.jira\.projectKey: Invalid input: expected string, received undefined$/],
   },
   {
+    name: 'a channel of a template root that lacks a connection key, and one with a bad value under config:',
+    text: 'target:\n  slack:\n    minimumSeverity: high\n    channels:\n      - name: a\n      - config: {webhook: nope}\n',
+    expect: ['5:9 target.slack.channels[0].webhook: Invalid input: expected string, received undefined', '6:27 target.slack.channels[1].config.webhook: must be an http(s) URL'],
+  },
+  {
     name: 'bad value in a key nested under config:',
     text: 'target:\n  teams:\n    config:\n      webhook: teams.example/hook\n',
     expect: ['4:16 target.teams.config.webhook: must be an http(s) URL'],

@@ -212,3 +212,25 @@ test('reportFilter: Policy Reporter code spelling clusterReports.disabled and do
   const b = await loadConfig({ text: 'reportFilter: {disableClusterReports: true}\n' });
   assert.deepEqual(b.reportFilter, { disableClusterReports: true });
 });
+
+test('a root without its connection keys but with channels is only their template (Policy Reporter: a root is a target only if valid)', async () => {
+  const c = await loadConfig({ text: `
+target:
+  slack:
+    minimumSeverity: high
+    filter: {namespaces: {exclude: [kube-*]}}
+    customFields: {cluster: prod}
+    channels:
+      - name: team-a
+        webhook: https://hooks.slack.com/a
+      - config: {webhook: https://hooks.slack.com/b}
+        minimumSeverity: low
+` });
+  assert.deepEqual(c.targets.map((t) => [t.name, t.path, t.config['webhook'], t.filter.minimumSeverity]), [
+    ['team-a', 'target.slack.channels[0]', 'https://hooks.slack.com/a', 'high'],
+    ['Slack Channel 2', 'target.slack.channels[1]', 'https://hooks.slack.com/b', 'low'],
+  ]);
+  assert.deepEqual(c.targets[0]!.filter.filter, { namespaces: { exclude: ['kube-*'] } });
+  assert.deepEqual(c.targets[1]!.config['customFields'], { cluster: 'prod' });
+  assert.deepEqual(c.unconfiguredTargets, [{ path: 'target.slack', reason: 'no webhook: only its channels are targets' }]);
+});

@@ -31,7 +31,7 @@ export class ConfigError extends Error {
 
 /** `file:line:col path: message` (parts that are unknown are left out). */
 export function formatProblem(p: ConfigProblem, file?: string): string {
-  const pos = p.line !== undefined ? `${file ?? ''}:${p.line}:${p.column ?? 1} ` : file ? `${file}: ` : '';
+  const pos = p.line !== undefined ? `${file ? `${file}:` : ''}${p.line}:${p.column ?? 1} ` : file ? `${file}: ` : '';
   return `${pos}${p.path ? `${p.path}: ` : ''}${p.message}`;
 }
 

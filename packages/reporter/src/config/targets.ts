@@ -124,9 +124,9 @@ async function resolveOne(key: string, value: unknown, ctx: ResolveContext): Pro
   }
   const hoistedChannels: Array<Set<string>> = [];
   const before = ctx.count;
+  const channelSchema = (definition.configSchema as unknown as z.ZodObject).shape['channels'] as z.ZodOptional<z.ZodArray<z.ZodObject>>;
+  const channelDefinition = { ...definition, configSchema: channelSchema.unwrap().element } as TargetDefinition<any>;
   if (Array.isArray(root['channels'])) {
-    const channelSchema = (definition.configSchema as unknown as z.ZodObject).shape['channels'] as z.ZodOptional<z.ZodArray<z.ZodObject>>;
-    const channelDefinition = { ...definition, configSchema: channelSchema.unwrap().element } as TargetDefinition<any>;
     root['channels'] = await Promise.all(root['channels'].map(async (raw: unknown, i) => {
       if (!isObject(raw)) return raw;
       const { flat, hoisted: h } = hoistConfig(raw, [...at, 'channels', i], ctx);
@@ -147,15 +147,54 @@ async function resolveOne(key: string, value: unknown, ctx: ResolveContext): Pro
     if (p[0] === 'channels' && typeof p[1] === 'number' && typeof p[2] === 'string' && hoistedChannels[p[1]]?.has(p[2])) return ['channels', p[1], 'config', ...p.slice(2)];
     return typeof p[0] === 'string' && hoisted.has(p[0]) ? ['config', ...p] : p;
   };
+  const report = (err: unknown, prefix: PathSegment[], map: (p: PathSegment[]) => PathSegment[]) => {
+    if (!(err instanceof z.ZodError)) throw err;
+    for (const p of zodProblems(err, prefix, map)) ctx.problem(p.path, p.message, p.key);
+  };
+  // Policy Reporter: "a root is a target only if valid" — a root without its connection keys but
+  // with channels only carries defaults for them.
+  const templateOnly = Array.isArray(root['channels']) && root['channels'].length > 0 && Object.keys(values).length === 0
+    && requiredKeys(definition).every((k) => root[k] === undefined);
+  if (templateOnly) {
+    ctx.unconfigured.push({ path: at.join('.'), reason: `no ${requiredKeys(definition).join(', ')}: only its channels are targets` });
+    return expandTemplate(definition, channelDefinition, key, at, root, mapPath, report);
+  }
   let parsed: Raw;
   try {
     parsed = applySecretValues(definition, root, values) as Raw;
+    return expandChannels(definition, parsed as { channels?: unknown[] }).map((config, i) => toResolved(definition, key, at, config as Raw, i === 0 ? undefined : i - 1));
   } catch (err) {
-    if (!(err instanceof z.ZodError)) throw err;
-    for (const p of zodProblems(err, at, mapPath)) ctx.problem(p.path, p.message, p.key);
+    report(err, at, mapPath);
     return [];
   }
-  return expandChannels(definition, parsed as { channels?: unknown[] }).map((config, i) => toResolved(definition, key, at, config as Raw, i === 0 ? undefined : i - 1));
+}
+
+/** Channels of a root that is no target itself: each is the root's keys overlaid with its own, validated alone. */
+function expandTemplate(
+  definition: TargetDefinition<any>, channelDefinition: TargetDefinition<any>, key: string, at: PathSegment[], root: Raw,
+  mapPath: (p: PathSegment[]) => PathSegment[], report: (err: unknown, prefix: PathSegment[], map: (p: PathSegment[]) => PathSegment[]) => void,
+): ResolvedTarget[] {
+  const { channels, ...template } = root;
+  let rest: Raw;
+  try {
+    rest = channelDefinition.configSchema.parse(template) as Raw;
+  } catch (err) {
+    report(err, at, mapPath);
+    return [];
+  }
+  const rootName = (rest['name'] as string | undefined) ?? definition.displayName;
+  const out: ResolvedTarget[] = [];
+  (channels as unknown[]).forEach((raw, i) => {
+    const channel: Raw = isObject(raw) ? raw : {};
+    const named = { ...channel, name: channel['name'] ?? `${rootName} Channel ${i + 1}` };
+    try {
+      const [, config] = expandChannels(definition, { ...rest, channels: [named] } as { channels?: unknown[] });
+      out.push(toResolved(definition, key, at, config as Raw, i));
+    } catch (err) {
+      report(err, [...at, 'channels', i], (p) => mapPath(['channels', i, ...p]).slice(2));
+    }
+  });
+  return out;
 }
 
 function toResolved(definition: TargetDefinition<any>, key: string, at: PathSegment[], config: Raw, channel: number | undefined): ResolvedTarget {
