@@ -1,9 +1,14 @@
 /**
  * Sends one claimed batch and records the outcome in the outbox. The row is marked sent right
- * after the target accepted it; the only window for a second send of one (target, key) is a crash
- * (or a lost database) between the remote 2xx and that mark: the lease then expires and the row is
- * sent again. Targets get the delivery's result id in every notification (`resultId`), which the
- * idempotent ones (Elasticsearch PUT by id, Alertmanager fingerprints) use to absorb that repeat.
+ * after the target accepted it. A (target, key) can reach a receiver twice only when we cannot
+ * know it arrived:
+ *  - a crash (or the database lost for longer than the mark retries) between the remote 2xx and
+ *    the mark: the lease expires and the row is sent again (the documented crash window);
+ *  - a send that hit our deadline although the remote went on to accept it: it is retried;
+ *  - replicas whose clocks differ by more than the lease margin (lease − send deadline, 30 s by
+ *    default) may take over a lease early.
+ * Targets get the delivery's result id in every notification (`resultId`), which the idempotent
+ * ones (Elasticsearch PUT by id, Alertmanager fingerprints) use to absorb such a repeat.
  */
 import type { Delivery, DeliveryClaim, DeliveryStore } from '@docket/store';
 import { SendError, type Notification, type Target } from '@docket/targets';
