@@ -74,6 +74,11 @@ describe('loki send', () => {
     assert.equal(receiver.requests.at(-1)!.path, '/api/prom/push');
     assert.equal(receiver.requests.at(-1)!.headers['authorization'], undefined);
   });
+  it("accepts Policy Reporter 2.x customLabels as stream labels; customFields win on a clash", async () => {
+    const config = lokiTarget.configSchema.parse({ host: receiver.url, customLabels: { cluster: 'old', team: 'a' }, customFields: { cluster: 'prod' } });
+    await lokiTarget.create(config, testDeps()).send([notification()], ctx());
+    assert.deepEqual(receiver.json(), formatLoki([notification()], NOW, { cluster: 'prod', team: 'a' }));
+  });
 });
 
 runTargetContract(lokiTarget, { config: (url) => ({ host: url }), ok: () => ({ status: 204 }) });

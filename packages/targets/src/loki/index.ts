@@ -12,6 +12,8 @@ export const lokiConfigSchema = targetConfigSchema({
   path: z.string().startsWith('/').optional(),
   username: z.string().optional(),
   password: secret(z.string()).optional(),
+  /** Policy Reporter 2.x name of extra stream labels; merged under `customFields` (which wins). */
+  customLabels: z.record(z.string(), z.string()).optional(),
 });
 export type LokiConfig = z.infer<typeof lokiConfigSchema>;
 
@@ -28,9 +30,10 @@ export const lokiTarget = defineTarget<LokiConfig>({
       ...(config.username ? { authorization: basicAuth(config.username, config.password ?? '') } : {}),
       ...(config.headers ?? {}),
     };
+    const labels = config.customLabels ? { ...config.customLabels, ...config.customFields } : config.customFields;
     return {
       type: 'loki', name, maxBatch: 500,
-      send: (batch, ctx) => postLoki(deps, name, url, headers, formatLoki(batch, deps.now(), config.customFields), ctx),
+      send: (batch, ctx) => postLoki(deps, name, url, headers, formatLoki(batch, deps.now(), labels), ctx),
     };
   },
 });
