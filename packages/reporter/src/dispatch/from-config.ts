@@ -24,7 +24,7 @@ export function dispatcherOptions(delivery: DeliveryConfig): DispatcherTuning {
 }
 
 /** Creates every configured target (roots and channels), keyed by its unique name: the outbox `target`. */
-export function createTargets(config: Pick<DocketConfig, 'targets'>, deps: TargetDeps): Map<string, Target> {
+export function createConfiguredTargets(config: Pick<DocketConfig, 'targets'>, deps: TargetDeps): Map<string, Target> {
   const out = new Map<string, Target>();
   for (const t of config.targets) out.set(t.name, t.definition.create(t.config, deps) as Target);
   return out;
@@ -45,7 +45,7 @@ export interface DispatcherFactoryOptions {
  */
 export function createDispatcherFactory(opts: DispatcherFactoryOptions): (outbox: DeliveryStore, fence: () => boolean) => Dispatcher {
   return (outbox, fence) => {
-    const targets = createTargets(opts.config, opts.targetDeps);
+    const targets = createConfiguredTargets(opts.config, opts.targetDeps);
     const d = createDispatcher({
       store: outbox, targets, fence, ...dispatcherOptions(opts.config.delivery),
       ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.logger ? { logger: opts.logger } : {}), ...opts.overrides,

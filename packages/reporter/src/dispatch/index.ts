@@ -4,4 +4,4 @@ export { noopDispatcherMetrics, type DispatcherMetrics, type DispatchOutcome } f
 export { reportQueueDepth } from './queue-depth.ts';
 export { classifyFailure, retryDelayMs, type BackoffOptions, type FailureInfo } from './retry-policy.ts';
 export type { DispatchLogger } from './deliver.ts';
-export { createDispatcherFactory, createTargets, dispatcherOptions, type DispatcherFactoryOptions, type DispatcherTuning } from './from-config.ts';
+export { createDispatcherFactory, createConfiguredTargets, dispatcherOptions, type DispatcherFactoryOptions, type DispatcherTuning } from './from-config.ts';
