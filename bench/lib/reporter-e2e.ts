@@ -26,6 +26,11 @@ export interface E2eFigures {
   /** Row in the outbox → marked sent (dispatcher, webhook target, receiver). */
   dispatchP50Ms: number;
   dispatchP99Ms: number;
+  /** The API write itself (POST until 201). */
+  writeP50Ms: number;
+  writeP99Ms: number;
+  /** Warning and error log lines of the server during the run. */
+  warnings: number;
 }
 
 export async function runE2eBench(dir: string, opts: { ratePerSec: number; seconds: number; perReport: number }, log: (m: string) => void): Promise<E2eFigures> {
@@ -53,6 +58,7 @@ export async function runE2eBench(dir: string, opts: { ratePerSec: number; secon
     const total = Math.round(reportsPerSec * opts.seconds);
     const start = Date.now();
     const inflight = new Set<Promise<void>>();
+    const writes: number[] = [];
     for (let k = 0; k < total; k++) {
       const due = start + (k * 1000) / reportsPerSec;
       const wait = due - Date.now();
@@ -64,7 +70,10 @@ export async function runE2eBench(dir: string, opts: { ratePerSec: number; secon
       };
       const p = fetch(`${docket.url}/apis/wgpolicyk8s.io/v1alpha2/namespaces/bench/policyreports`, {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-      }).then(async (res) => { if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`); });
+      }).then(async (res) => {
+        if (res.status !== 201) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+        writes.push(Date.now() - Number(sentAt));
+      });
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
       if (k % Math.max(1, Math.round(reportsPerSec)) === 0) log(`e2e: written ${k * opts.perReport} results, received ${latencies.length}`);
@@ -74,9 +83,11 @@ export async function runE2eBench(dir: string, opts: { ratePerSec: number; secon
     const until = Date.now() + 60_000;
     while (latencies.length < want && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     await docket.stop();
+    const warnings = docket.stderr().split('\n').filter((l) => /"level":(40|50)/.test(l));
+    for (const w of warnings.slice(0, 5)) log(`docket: ${w.slice(0, 300)}`);
     const split = await splitLatency(join(dir, 'e2e.db'));
     return {
-      ...split,
+      ...split, warnings: warnings.length, writeP50Ms: percentile(writes, 50), writeP99Ms: percentile(writes, 99),
       targetResultsPerSec: opts.ratePerSec, seconds: opts.seconds, sent: want, received: latencies.length,
       p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100),
       deliveredPerSec: Math.round(latencies.length / Math.max(0.001, (lastAt - firstAt) / 1000)),
