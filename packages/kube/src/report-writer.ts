@@ -9,7 +9,8 @@ import { AlreadyExistsError, ConflictError, NotFoundError, type OwnerReference, 
 import { backoffDelay, sleep, type BackoffOptions } from './backoff.ts';
 import { isRetryable, toKubeError } from './errors.ts';
 import { buildReport, LAST_WRITE_ANNOTATION, reportTarget, writerKeyString, type OutputGroup, type WriterReportKey } from './report-build.ts';
-import { combineResults, lastSeenMs, mergeResults, toEventResult } from './result-merge.ts';
+import { mergeResults } from './result-merge.ts';
+import { foldPending, toPendingResult, trimPending, type PendingResult } from './pending-results.ts';
 import type { ReportClient } from './report-client.ts';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged' | 'conflict' | 'retry' | 'failed';
@@ -59,7 +60,7 @@ export interface ReportWriter {
 interface Entry {
   key: WriterReportKey;
   owner?: OwnerReference;
-  pending: Map<string, ReportResult>;
+  pending: Map<string, PendingResult>;
   /** Last known server object; undefined = unknown (read first), null = known absent (create). */
   base: ReportObject | null | undefined;
   nextExpiryMs?: number;
@@ -67,11 +68,9 @@ interface Entry {
   lastError?: Error;
 }
 
-function foldInto(target: Map<string, ReportResult>, older: Map<string, ReportResult>): void {
-  for (const [id, r] of older) {
-    const newer = target.get(id);
-    target.set(id, newer ? combineResults(r, newer) : r);
-  }
+/** Puts the results of a failed write back in front of what arrived meanwhile. */
+function foldInto(target: Map<string, PendingResult>, older: Map<string, ReportResult>, nowMs: number): void {
+  for (const r of older.values()) foldPending(target, r, nowMs);
 }
 
 export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
@@ -98,12 +97,9 @@ export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
     }
     if (owner) entry.owner = owner;
     if (key.scope) entry.key = key;
-    const ev = toEventResult(result, clock(), key.scope);
-    const id = ev.properties!['resultID']!;
-    const prev = entry.pending.get(id);
-    entry.pending.set(id, prev ? combineResults(prev, ev) : ev);
+    foldPending(entry.pending, result, clock(), key.scope);
     // Many distinct results within one interval: keep memory near the cap (the write caps anyway).
-    if (entry.pending.size > 2 * opts.maxResults) opts.metrics?.onDropped?.('cap', trimOldest(entry.pending, opts.maxResults));
+    if (entry.pending.size > 2 * opts.maxResults) opts.metrics?.onDropped?.('cap', trimPending(entry.pending, opts.maxResults));
   }
 
   async function attemptWrite(entry: Entry, snapshot: Map<string, ReportResult>, mark: string): Promise<'done'> {
@@ -158,7 +154,8 @@ export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
   function writeEntry(entry: Entry): Promise<void> {
     if (entry.inflight) return entry.inflight;
     if (!isDirty(entry, clock())) return Promise.resolve(); // written meanwhile by a flush
-    const snapshot = entry.pending;
+    const snapshot = new Map<string, ReportResult>();
+    for (const [id, p] of entry.pending) snapshot.set(id, toPendingResult(id, p));
     entry.pending = new Map();
     const mark = `${writerId}/${++writeSeq}`;
     entry.inflight = attemptWrite(entry, snapshot, mark).then(
@@ -168,7 +165,7 @@ export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
       (e: Error) => {
         entry.lastError = e;
         // Invalid reports cannot be fixed by retrying; everything else waits for the next flush.
-        if (isRetryable(e) || e instanceof ConflictError || e instanceof AlreadyExistsError) foldInto(entry.pending, snapshot);
+        if (isRetryable(e) || e instanceof ConflictError || e instanceof AlreadyExistsError) foldInto(entry.pending, snapshot, clock());
         opts.onError?.(writerKeyString(entry.key), e);
       },
     ).finally(() => {
@@ -216,12 +213,4 @@ export function createReportWriter(opts: ReportWriterOptions): ReportWriter {
     },
     stats: () => ({ reports: entries.size, pendingResults: [...entries.values()].reduce((n, e) => n + e.pending.size, 0) }),
   };
-}
-
-/** Drops all but the `keep` most recently seen pending results; returns how many went. */
-function trimOldest(pending: Map<string, ReportResult>, keep: number): number {
-  const byAge = [...pending].sort((a, b) => (lastSeenMs(a[1]) ?? 0) - (lastSeenMs(b[1]) ?? 0));
-  const drop = byAge.slice(0, byAge.length - keep);
-  for (const [id] of drop) pending.delete(id);
-  return drop.length;
 }
