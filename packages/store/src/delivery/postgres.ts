@@ -39,16 +39,23 @@ export interface PostgresDeliveryOptions extends DeliveryStoreOptions {
 
 async function inTx<R>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<R>): Promise<R> {
   const c = await pool.connect();
+  let broken: Error | undefined;
+  // A checked-out client has no pool error listener: a connection killed between two statements
+  // would otherwise be an uncaught 'error' event. The failing query reports it instead.
+  const onError = (e: Error): void => { broken = e; };
+  c.on('error', onError);
   try {
     await c.query('BEGIN');
     const r = await fn(c);
     await c.query('COMMIT');
     return r;
   } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
+    // A failed ROLLBACK means the connection is gone: the pool must not hand it out again.
+    await c.query('ROLLBACK').catch((re: unknown) => { broken = re instanceof Error ? re : new Error(String(re)); });
     throw e;
   } finally {
-    c.release();
+    c.off('error', onError);
+    c.release(broken);
   }
 }
 
