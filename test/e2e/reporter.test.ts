@@ -25,6 +25,8 @@ function config(receiver: string): string {
     '        skipExistingOnStartup: true',
     'delivery:',
     '  pollInterval: 200ms',
+    'metrics:',
+    '  enabled: true',
     '',
   ].join('\n');
 }
@@ -85,6 +87,9 @@ test('PostgreSQL: two replicas, skipExistingOnStartup once, leader change withou
 
   const leader = (await isLeader(a.url)) ? a : b;
   const follower = leader === a ? b : a;
+  // Result gauges follow the store on every replica, the follower too.
+  assert.equal(await isLeader(follower.url), false);
+  await waitFor('follower gauges', async () => /^policy_report_result\{[^}]*policy="b19"/m.test(await (await fetch(`${follower.url}/metrics`)).text()));
   for (let i = 20; i < 30; i++) await createReport(follower.url, 'ns', `r${i}`, [`b${i}`]);
   assert.equal((await leader.stop()).code, 0);
   for (let i = 30; i < 40; i++) await createReport(follower.url, 'ns', `r${i}`, [`b${i}`]);

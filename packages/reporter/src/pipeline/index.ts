@@ -15,3 +15,4 @@ export {
 export { createNamespaceLabelCache, type NamespaceLabelCache } from './namespaces.ts';
 export * from './from-config.ts';
 export { startReporterService, type ReporterService, type ReporterServiceOptions, type DispatcherLike } from './service.ts';
+export { runReportFeed, type ReportFeedOptions } from './report-feed.ts';

@@ -13,6 +13,7 @@ import { planFromConfig, pipelineMetricsFrom, type PlanEnv, type ReporterPlan } 
 import { createAdvisoryLockLeadership, createLeaseLeadership, createSingleLeadership, type Leadership, type LeadershipCallbacks } from './leader.ts';
 import { createNamespaceLabelCache, type NamespaceLabelCache } from './namespaces.ts';
 import { createPipeline } from './run.ts';
+import { runReportFeed } from './report-feed.ts';
 import { silentLogger, type PipelineLogger } from './types.ts';
 
 /** What the pipeline needs of the dispatcher (createDispatcher in ../dispatch satisfies it). */
@@ -79,7 +80,6 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
     feeds: [...stores].map(([name, store]) => ({ name, store, resources: plan.feedResources })),
     outbox, targets: plan.targets, detection: plan.detection, logger,
     ...(metrics ? { metrics } : {}),
-    ...(opts.metrics ? { onReport: reportGauges(opts.metrics) } : {}),
     onEnqueued: () => dispatcher?.wake(),
     ...(opts.batchDelayMs !== undefined ? { batchDelayMs: opts.batchDelayMs } : {}),
   });
@@ -123,6 +123,17 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
       if (d) track(d.stop(), 'dispatcher');
     },
   };
+  // The result gauges follow every report on every replica (followers serve /metrics too).
+  const gaugeStop = new AbortController();
+  if (opts.metrics) {
+    const onReport = reportGauges(opts.metrics);
+    for (const [name, store] of stores) {
+      track(runReportFeed({ store, resources: plan.feedResources, signal: gaugeStop.signal, logger, onReport: (type, r) => onReport(type, r, name) }), `report metrics ${name}`);
+    }
+  }
+  if (opts.config.leaderElection.enabled && !plan.leader.lease) {
+    logger.warn({}, 'leaderElection.enabled needs a cluster under sources.kubernetes for its Lease: using the store for leadership instead');
+  }
   const leadership = chooseLeadership(plan, opts, kcs, callbacks, logger);
   opts.metrics?.leader(false);
   leadership.start();
@@ -133,6 +144,7 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
     plan, outbox, leadership,
     stop: () => stopping ??= (async () => {
       await leadership.stop(); // aborts the leader's signal: sources and feeds flush, the dispatcher stops
+      gaugeStop.abort();
       while (tasks.size > 0) await Promise.all([...tasks]);
       await Promise.all(extra.map((s) => s.close().catch(() => {})));
       await outbox.close();
