@@ -66,7 +66,8 @@ it('SIGKILL while sends are in flight: nothing lost, repeats only within the cra
     const killAt = Date.now();
     // In the crash window: requests the child sent but had not seen answered (or answered just now).
     const window = new Set(receiver.hits.filter((h) => h.answeredAt === undefined || h.answeredAt > killAt - 500).flatMap((h) => h.ids));
-    assert.ok(window.size > 0 && window.size <= 4 + 4, `in flight at the kill: ${[...window].join(' ')}`);
+    // 2 slots × batches of 2: at most one batch pending per slot, and (300 ms answers) at most two answered in the last 500 ms.
+    assert.ok(window.size > 0 && window.size <= 2 * 2 * 3, `in flight at the kill: ${[...window].join(' ')}`);
     const inflight = (await store.list({ state: 'inflight' })).items;
     assert.ok(inflight.length > 0 && inflight.every((d) => d.owner === 'child'), 'the dead child left claimed rows behind');
 
