@@ -235,3 +235,20 @@ it('hands a claim back unsent when its lease could run out during the send, or t
     await store.close();
   }
 });
+
+it('prunes sent rows after the retention, keeping dead letters', async () => {
+  const store = await fresh();
+  const receiver = await startReceiver();
+  receiver.answer((ids) => (ids[0] === 'r0001' ? { status: 400 } : { status: 200 }));
+  const d = createDispatcher({ store, targets: new Map([['hook', webhook(receiver.url)]]), retainSentMs: 1, depthIntervalMs: 50, pollIntervalMs: 50 });
+  try {
+    await store.enqueue(deliveries('hook', 3));
+    d.start();
+    await waitFor('sent rows pruned', async () => receiver.accepted().length === 2 && (await store.counts()).every((c) => c.state !== 'sent'));
+    assert.deepEqual((await store.list({})).items.map((r) => [r.key, r.state]), [['r0001', 'dead']]);
+  } finally {
+    await d.stop();
+    await receiver.close();
+    await store.close();
+  }
+});
