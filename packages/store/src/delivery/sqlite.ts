@@ -103,6 +103,7 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
   });
 
   const idList = (ids: readonly string[]): string => JSON.stringify(ids.map(Number));
+  const listStatements = new Map<string, Database.Statement>();
 
   return {
     async enqueue(items, cursors = {}) {
@@ -147,8 +148,10 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
       const args: unknown[] = [cluster, q.after];
       if (q.target !== undefined) { where.push('target = ?'); args.push(q.target); }
       if (q.state !== undefined) { where.push('state = ?'); args.push(q.state); }
-      const rows = db.prepare(`SELECT ${ROW_COLUMNS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
-        .all(...args, q.limit + 1) as DeliveryRow[];
+      const sql = `SELECT ${ROW_COLUMNS} FROM deliveries WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`;
+      let stmt = listStatements.get(sql);
+      if (!stmt) listStatements.set(sql, stmt = db.prepare(sql)); // four shapes at most
+      const rows = stmt.all(...args, q.limit + 1) as DeliveryRow[];
       return toPage(rows, q.limit);
     },
     async counts(states) {
