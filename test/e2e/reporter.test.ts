@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDocket } from '../support/docket.ts';
+import { runDocket, startDocket } from '../support/docket.ts';
 import { createTestDatabase } from '../support/pg.ts';
 import { createReport, isLeader, startReceiver, waitFor } from './reporter-support.ts';
 
@@ -99,4 +99,15 @@ test('PostgreSQL: two replicas, skipExistingOnStartup once, leader change withou
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(receiver.policies('/all'), [...want, 'p0'].sort());
   assert.deepEqual(receiver.policies('/skip'), [...want].sort(), 'skipExistingOnStartup held once for both replicas');
+});
+
+test('serve --config: an invalid file is a usage error naming the path and key', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'docket-rep-bad-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const cfg = join(dir, 'docket.yaml');
+  await writeFile(cfg, 'target:\n  webhook:\n    webhook: http://127.0.0.1:1/x\n    skipExistingOnStratup: true\n');
+  const r = await runDocket(['serve', '--listen', '127.0.0.1:0', '--store', `sqlite:${join(dir, 'd.db')}`, '--config', cfg]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /invalid --config .*docket\.yaml/);
+  assert.match(r.stderr, /target\.webhook: Unrecognized key "skipExistingOnStratup"/);
 });

@@ -98,3 +98,18 @@ test('keys are deterministic and duplicate target names are refused', () => {
   assert.match(keys[0]!, /^wgpolicyk8s\.io\/PolicyReport\/a\/r#[0-9a-f]{32}@7$/);
   assert.throws(() => compileTargets([{ name: 'x' }, { name: 'x' }]), /duplicate target name "x"/);
 });
+
+test('cluster source report filter: namespaces, kinds, sources (first result source as fallback)', async () => {
+  const { compileReportFilter } = await import('../src/pipeline/index.ts');
+  const accept = compileReportFilter({ namespaces: { exclude: ['kube-*'] }, kinds: { include: ['PolicyReport', 'ClusterPolicyReport'] }, sources: { include: ['Kyverno'] } });
+  const rep = (kind: string, namespace: string | undefined, source: string | undefined, resultSource?: string) => ({
+    apiVersion: 'wgpolicyk8s.io/v1beta1', kind, metadata: { name: 'r', ...(namespace ? { namespace } : {}) },
+    ...(source ? { source } : {}), results: [{ policy: 'p', result: 'fail', ...(resultSource ? { source: resultSource } : {}) }],
+  }) as unknown as ReportObject;
+  assert.equal(accept(rep('PolicyReport', 'team-a', 'kyverno')), true);
+  assert.equal(accept(rep('PolicyReport', 'kube-system', 'kyverno')), false, 'excluded namespace');
+  assert.equal(accept(rep('ClusterPolicyReport', undefined, 'kyverno')), true, 'cluster reports pass namespace filters');
+  assert.equal(accept(rep('Report', 'team-a', 'kyverno')), false, 'kind not included');
+  assert.equal(accept(rep('PolicyReport', 'team-a', undefined, 'KYVERNO')), true, 'first result source, case-insensitive');
+  assert.equal(accept(rep('PolicyReport', 'team-a', 'trivy')), false, 'source not included');
+});
