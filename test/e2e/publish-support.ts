@@ -89,5 +89,6 @@ export async function readMetrics(baseUrl: string): Promise<Map<string, number>>
 /** The value of one series (0 when absent), e.g. metric(m, 'events_dropped_total', { adapter: 'hubble', reason: 'duplicate' }). */
 export function metric(m: Map<string, number>, name: string, labels: Record<string, string>): number {
   const l = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',');
-  return m.get(`docket_publisher_${name}{${l}}`) ?? 0;
+  const key = l ? `docket_publisher_${name}{${l}}` : `docket_publisher_${name}`;
+  return m.get(key) ?? 0;
 }
