@@ -3,7 +3,8 @@
  * stderr): new-result detection through diff + filter, RSS with 1M results held by the pipeline,
  * outbox enqueue throughput, and end-to-end latency from a report write to receipt at a local
  * webhook at 1k new results/s. Exits non-zero only on errors, never on a missed aim.
- * Options: --quick (smaller sizes), --skip-rss, --skip-e2e.
+ * Options: --quick (smaller sizes), --skip-rss, --skip-e2e, --pg URL (also run the end-to-end part
+ * with the store and outbox on that PostgreSQL database; it must be empty).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,7 +29,10 @@ function runRssChild(mode: 'populate' | 'feed', dir: string, reports: number, pe
 }
 
 async function main(): Promise<number> {
-  const args = new Set(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = new Set(argv);
+  const pgAt = argv.indexOf('--pg');
+  const pgUrl = pgAt >= 0 ? argv[pgAt + 1] : undefined;
   const quick = args.has('--quick');
   const dir = mkdtempSync(join(tmpdir(), 'docket-bench-reporter-'));
   try {
@@ -49,12 +53,17 @@ async function main(): Promise<number> {
       log('end to end at 1k new results/s');
       e2e = await runE2eBench(dir, { ratePerSec: 1000, seconds: quick ? 5 : 15, perReport: 10 }, log);
     }
+    let e2ePostgres;
+    if (pgUrl && !args.has('--skip-e2e')) {
+      log('end to end at 1k new results/s on PostgreSQL');
+      e2ePostgres = await runE2eBench(dir, { ratePerSec: 1000, seconds: quick ? 5 : 15, perReport: 10, storeUrl: pgUrl }, log);
+    }
     const aims = {
       detectionResultsPerSec: { aim: 50_000, met: detect.resultsPerSec >= 50_000 },
       ...(e2e ? { e2eP99Ms: { aim: 1000, met: e2e.p99Ms < 1000 && e2e.received === e2e.sent } } : {}),
       ...(rss ? { rssMbAt1M: { aim: 300, met: rss['resultsHeld'] === 1_000_000 ? Number(rss['peakRssMb']) < 300 : null } } : {}),
     };
-    process.stdout.write(`${JSON.stringify({ bench: 'reporter', quick, detect, outbox, rss, e2e, aims })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'reporter', quick, detect, outbox, rss, e2e, ...(e2ePostgres ? { e2ePostgres } : {}), aims })}\n`);
     return 0;
   } finally {
     rmSync(dir, { recursive: true, force: true });

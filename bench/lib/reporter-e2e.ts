@@ -33,7 +33,7 @@ export interface E2eFigures {
   warnings: number;
 }
 
-export async function runE2eBench(dir: string, opts: { ratePerSec: number; seconds: number; perReport: number }, log: (m: string) => void): Promise<E2eFigures> {
+export async function runE2eBench(dir: string, opts: { ratePerSec: number; seconds: number; perReport: number; storeUrl?: string }, log: (m: string) => void): Promise<E2eFigures> {
   const latencies: number[] = [];
   let lastAt = 0;
   let firstAt = 0;
@@ -52,7 +52,8 @@ export async function runE2eBench(dir: string, opts: { ratePerSec: number; secon
   const receiver = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const cfg = join(dir, 'reporter-bench.yaml');
   await writeFile(cfg, `target:\n  webhook:\n    webhook: ${receiver}/hook\n    skipExistingOnStartup: false\ndelivery:\n  concurrency: 16\n  pollInterval: 200ms\n`);
-  const docket = await startDocket(['--listen', '127.0.0.1:0', '--store', `sqlite:${join(dir, 'e2e.db')}`, '--config', cfg, '--log-level', 'warn']);
+  const storeUrl = opts.storeUrl ?? `sqlite:${join(dir, 'e2e.db')}`;
+  const docket = await startDocket(['--listen', '127.0.0.1:0', '--store', storeUrl, '--config', cfg, '--log-level', 'warn']);
   try {
     const reportsPerSec = opts.ratePerSec / opts.perReport;
     const total = Math.round(reportsPerSec * opts.seconds);
@@ -85,7 +86,7 @@ export async function runE2eBench(dir: string, opts: { ratePerSec: number; secon
     await docket.stop();
     const warnings = docket.stderr().split('\n').filter((l) => /"level":(40|50)/.test(l));
     for (const w of warnings.slice(0, 5)) log(`docket: ${w.slice(0, 300)}`);
-    const split = await splitLatency(join(dir, 'e2e.db'));
+    const split = await splitLatency(storeUrl);
     return {
       ...split, warnings: warnings.length, writeP50Ms: percentile(writes, 50), writeP99Ms: percentile(writes, 99),
       targetResultsPerSec: opts.ratePerSec, seconds: opts.seconds, sent: want, received: latencies.length,
@@ -100,8 +101,8 @@ export async function runE2eBench(dir: string, opts: { ratePerSec: number; secon
 }
 
 /** Splits the latency at the outbox: rows carry their enqueue and done times. */
-async function splitLatency(dbPath: string): Promise<Pick<E2eFigures, 'enqueueP50Ms' | 'enqueueP99Ms' | 'dispatchP50Ms' | 'dispatchP99Ms'>> {
-  const outbox = await openDeliveryStore(`sqlite:${dbPath}`);
+async function splitLatency(storeUrl: string): Promise<Pick<E2eFigures, 'enqueueP50Ms' | 'enqueueP99Ms' | 'dispatchP50Ms' | 'dispatchP99Ms'>> {
+  const outbox = await openDeliveryStore(storeUrl);
   const enqueue: number[] = [];
   const dispatch: number[] = [];
   try {
