@@ -37,13 +37,31 @@ export interface PostgresDeliveryOptions extends DeliveryStoreOptions {
   url: string;
 }
 
+/**
+ * Checks a client out with an error listener attached in the same tick. A checked-out client has
+ * no pool listener, and with promise-style `pool.connect()` the listener would come a microtask
+ * late: a backend killed right after connecting (its FATAL message parsed in the same socket read
+ * as ReadyForQuery) would be an uncaught 'error' event.
+ */
+function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; done: (failure?: Error) => void }> {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client) => {
+      if (err || !client) { reject(err ?? new Error('no client')); return; }
+      let broken: Error | undefined;
+      const onError = (e: Error): void => { broken = e; };
+      client.on('error', onError);
+      resolve({
+        client,
+        // A client that failed is destroyed rather than pooled again.
+        done: (failure) => { client.off('error', onError); client.release(broken ?? failure); },
+      });
+    });
+  });
+}
+
 async function inTx<R>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<R>): Promise<R> {
-  const c = await pool.connect();
-  let broken: Error | undefined;
-  // A checked-out client has no pool error listener: a connection killed between two statements
-  // would otherwise be an uncaught 'error' event. The failing query reports it instead.
-  const onError = (e: Error): void => { broken = e; };
-  c.on('error', onError);
+  const { client: c, done } = await checkout(pool);
+  let rollbackFailed: Error | undefined;
   try {
     await c.query('BEGIN');
     const r = await fn(c);
@@ -51,11 +69,10 @@ async function inTx<R>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<R>): Pro
     return r;
   } catch (e) {
     // A failed ROLLBACK means the connection is gone: the pool must not hand it out again.
-    await c.query('ROLLBACK').catch((re: unknown) => { broken = re instanceof Error ? re : new Error(String(re)); });
+    await c.query('ROLLBACK').catch((re: unknown) => { rollbackFailed = re instanceof Error ? re : new Error(String(re)); });
     throw e;
   } finally {
-    c.off('error', onError);
-    c.release(broken);
+    done(rollbackFailed);
   }
 }
 
