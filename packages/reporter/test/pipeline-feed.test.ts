@@ -92,3 +92,29 @@ test('a restarted feed re-enqueues nothing and two feeds on one outbox insert ea
   assert.equal(rows.length, 22);
   assert.equal(new Set(rows.map((r) => r.key)).size, 22);
 });
+
+test('a cursor compacted while stopped: the current state is diffed as new, unchanged reports are not repeated', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'docket-feed-gone-'));
+  const url = `sqlite:${join(dir, 'docket.db')}`;
+  const store = await openStore(url, { historyRetentionMs: 1 });
+  const outbox = await openDeliveryStore(url);
+  t.after(async () => { await outbox.close(); await store.close(); await rm(dir, { recursive: true, force: true }); });
+  let feed = start(store, outbox);
+  await putReport(store, 'ns', 'a', [{ policy: 'pa' }]);
+  await waitFor('pa', async () => (await allDeliveries(outbox, 'skip')).length === 1);
+  await feed.stop();
+
+  await putReport(store, 'ns', 'c', [{ policy: 'pc' }]); // written while the reporter is down
+  await new Promise((r) => setTimeout(r, 10));
+  await putReport(store, 'ns', 'd', [{ policy: 'pd' }]);
+  await new Promise((r) => setTimeout(r, 10));
+  await store.compact(); // the cursor's history is gone: an Exact list there answers 410
+  const warnings: string[] = [];
+  feed = start(store, outbox, { logger: { debug() {}, info() {}, error() {}, warn: (_o, msg) => warnings.push(msg ?? '') } });
+  await waitFor('pc and pd', async () => (await allDeliveries(outbox, 'skip')).length === 3);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(policiesOf(await allDeliveries(outbox, 'skip')), ['pa', 'pc', 'pd']);
+  assert.deepEqual(policiesOf(await allDeliveries(outbox, 'all')), ['pa', 'pc', 'pd']);
+  assert.ok(warnings.some((w) => /compacted/.test(w)), `the fallback was taken: ${warnings.join(' | ')}`);
+  await feed.stop();
+});

@@ -168,6 +168,7 @@ async function runOnce(opts: FeedOptions, outer: AbortSignal): Promise<void> {
         }
         const stop = () => watch.stop();
         signal.addEventListener('abort', stop, { once: true });
+        let gone = false;
         try {
           for await (const ev of watch.events) {
             if (signal.aborted) break;
@@ -179,9 +180,17 @@ async function runOnce(opts: FeedOptions, outer: AbortSignal): Promise<void> {
             if (batcher.size >= maxItems) await batcher.flush();
             else batcher.schedule();
           }
+        } catch (e) {
+          if (!(e instanceof GoneError)) throw e;
+          gone = true; // compacted under a slow watch: diff a fresh list against the live tracker
         } finally {
           signal.removeEventListener('abort', stop);
           watch.stop();
+        }
+        if (gone) {
+          metrics.watchRestart(opts.name, 'gone');
+          rv = await relist(ref, type?.kind ?? '', name);
+          continue;
         }
         if (!signal.aborted) metrics.watchRestart(opts.name, 'ended'); // evicted as a slow watcher: resume
       }
