@@ -1,9 +1,10 @@
 /**
- * End to end for Kyverno block reports: `docket publish` reads PolicyViolation Events from a
- * kube-apiserver events double (`cluster`) and writes capped per-namespace reports into a real
- * `docket serve` (`sink`); kubectl reads them back.
+ * End to end for the producers that read the cluster: `docket publish` reads Kyverno PolicyViolation
+ * Events and trivy-operator reports from a kube-apiserver double (`cluster`) and writes into a real
+ * `docket serve` (`sink`); kubectl reads the reports back.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startDocket, type DocketServer } from '../support/docket.ts';
 import { createKubectl, type Kubectl } from '../support/kubectl.ts';
@@ -22,7 +23,7 @@ function blocked(name: string, pod: string, count = 1): Record<string, unknown> 
   };
 }
 
-describe('docket publish: kyverno block reports', () => {
+describe('docket publish: producers that read the cluster', () => {
   let docket: DocketServer;
   let events: EventsServer;
   let kubectl: Kubectl;
@@ -60,6 +61,36 @@ describe('docket publish: kyverno block reports', () => {
       const m = await readMetrics(pub.metricsUrl);
       assert.equal(metric(m, 'results_mapped_total', { adapter: 'kyverno' }), 6);
       assert.ok(metric(m, 'events_dropped_total', { adapter: 'kyverno', reason: 'cap' }) >= 2, 'two results over the cap dropped');
+    } finally {
+      assert.equal((await pub.stop()).code, 0, pub.stderr().slice(-2000));
+    }
+  });
+
+  it('maps trivy-operator VulnerabilityReports and ConfigAuditReports from the cluster, owned by the scanned workload', { timeout: 60_000 }, async () => {
+    const objects = JSON.parse(readFileSync(new URL('../../packages/producers/test/fixtures/trivy-operator.json', import.meta.url), 'utf8')) as Record<string, unknown>[];
+    for (const o of objects) events.put(o);
+    const pub = await startPublisher(writeConfig({
+      sink: { server: docket.url },
+      cluster: { server: events.url },
+      writer: { flushInterval: '300ms' },
+      metrics: { listen: '127.0.0.1:0' },
+      producers: { 'trivy-operator': {} },
+    }));
+    try {
+      type Polr = { metadata: { ownerReferences?: Array<{ kind: string; name: string; uid: string }> }; scope?: { kind: string; name: string }; results?: Array<{ policy: string; result: string; source: string }> };
+      const report = await waitFor('the workload report', async () => {
+        const r = await kubectl.run(['get', 'policyreports.wgpolicyk8s.io', '-n', 'shop', 'trivy-operator-replicaset-web-7d9c8', '-o', 'json']);
+        const obj = r.code === 0 ? JSON.parse(r.stdout) as Polr : undefined;
+        return obj?.results?.length === 4 ? obj : undefined;
+      });
+      assert.deepEqual(report.results!.map((x) => [x.source, x.policy, x.result]).sort(), [
+        ['Trivy ConfigAudit', 'Can elevate its own privileges', 'fail'],
+        ['Trivy ConfigAudit', 'Default capabilities not dropped', 'pass'],
+        ['Trivy Vulnerability', 'CVE-2026-0001', 'fail'],
+        ['Trivy Vulnerability', 'CVE-2026-0003', 'skip'],
+      ]);
+      assert.deepEqual(report.metadata.ownerReferences?.map((o) => [o.kind, o.name, o.uid]), [['ReplicaSet', 'web-7d9c8', '5b0c2f7e-aaaa-bbbb-cccc-000000000001']]);
+      assert.ok(events.log.some((l) => l.startsWith('GET /apis/aquasecurity.github.io/v1alpha1/vulnerabilityreports') && l.includes('watch=true')));
     } finally {
       assert.equal((await pub.stop()).code, 0, pub.stderr().slice(-2000));
     }

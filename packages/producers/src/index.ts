@@ -11,4 +11,5 @@ export * from './falco/index.ts';
 export * from './trivy/index.ts';
 export * from './kube-bench/index.ts';
 export * from './kyverno/index.ts';
+export * from './trivy-operator/index.ts';
 export { fromPublisherEnv, type PublisherEnvSettings } from './publisher-env.ts';

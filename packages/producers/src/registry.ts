@@ -5,6 +5,7 @@ import { falcoProducer } from './falco/index.ts';
 import { trivyProducer } from './trivy/index.ts';
 import { kubeBenchProducer } from './kube-bench/index.ts';
 import { kyvernoProducer } from './kyverno/index.ts';
+import { trivyOperatorProducer } from './trivy-operator/index.ts';
 
 /** Every producer, keyed by its type (= config key, folder name, metric label). One line per producer. */
 export const producerRegistry: Readonly<Record<string, ProducerDefinition<any>>> = Object.freeze({
@@ -14,4 +15,5 @@ export const producerRegistry: Readonly<Record<string, ProducerDefinition<any>>>
   trivy: trivyProducer,
   'kube-bench': kubeBenchProducer,
   kyverno: kyvernoProducer,
+  'trivy-operator': trivyOperatorProducer,
 });

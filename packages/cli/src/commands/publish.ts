@@ -120,7 +120,8 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   } catch (e) {
     throw new CliError(`cannot open the sink: ${(e as Error).message}`, 1);
   }
-  const needsCluster = [config.leaderElection.enabled && 'leaderElection', config.producers.kyverno !== undefined && 'producers.kyverno'].filter(Boolean);
+  const needsCluster = [config.leaderElection.enabled && 'leaderElection', config.producers.kyverno !== undefined && 'producers.kyverno',
+    config.producers['trivy-operator'] !== undefined && 'producers.trivy-operator'].filter(Boolean);
   if (!sink.kc && needsCluster.length > 0) {
     await sink.close();
     throw new CliError(`${needsCluster.join(' and ')} need a Kubernetes API to read from: set cluster when the sink is the in-process store`, USAGE_EXIT);

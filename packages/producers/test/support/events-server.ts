@@ -1,5 +1,6 @@
 /**
- * Test double for kube-apiserver's Event endpoints (no kube-apiserver runs here). It speaks the
+ * Test double for kube-apiserver's Event endpoints, and trivy-operator's VulnerabilityReport /
+ * ConfigAuditReport collections (no kube-apiserver runs here). It speaks the
  * real wire protocol client-node uses: list `GET /api/v1[/namespaces/{ns}]/events` and
  * `/apis/events.k8s.io/v1[/namespaces/{ns}]/events` (EventList with metadata.resourceVersion,
  * `limit`/`continue` paging), watch with `?watch=true&resourceVersion=N` as a chunked stream of
@@ -24,9 +25,12 @@ export interface EventsServer {
   close(): Promise<void>;
 }
 
-const PATH = /^\/(?:api\/v1|apis\/events\.k8s\.io\/v1)(?:\/namespaces\/([^/]+))?\/events$/;
+const PATH = /^\/(api\/v1|apis\/events\.k8s\.io\/v1|apis\/aquasecurity\.github\.io\/v1alpha1)(?:\/namespaces\/([^/]+))?\/([a-z]+)$/;
+/** Collections served (plural → kind); trivy-operator reports share the double with Events. */
+const KINDS: Record<string, string> = { events: 'Event', vulnerabilityreports: 'VulnerabilityReport', configauditreports: 'ConfigAuditReport' };
 
-function matches(obj: Obj, selector: string | null, namespace: string | undefined): boolean {
+function matches(obj: Obj, selector: string | null, namespace: string | undefined, kind: string): boolean {
+  if (obj.kind !== kind) return false;
   if (namespace && obj.metadata?.namespace !== namespace) return false;
   for (const term of (selector ?? '').split(',').filter(Boolean)) {
     const [field, value] = term.split('=');
@@ -41,7 +45,7 @@ export async function startEventsServer(): Promise<EventsServer> {
   let expireNext = false;
   const objects = new Map<string, Obj>();
   const history: { rv: number; type: string; object: Obj }[] = [];
-  const watchers = new Set<{ res: ServerResponse; selector: string | null; namespace?: string }>();
+  const watchers = new Set<{ res: ServerResponse; selector: string | null; namespace?: string; kind: string }>();
   const log: string[] = [];
 
   const send = (res: ServerResponse, type: string, object: Obj) => res.write(`${JSON.stringify({ type, object })}\n`);
@@ -50,11 +54,13 @@ export async function startEventsServer(): Promise<EventsServer> {
     const url = new URL(req.url ?? '/', 'http://x');
     log.push(`${req.method} ${url.pathname}${url.search}`);
     const m = PATH.exec(url.pathname);
-    if (!m || req.method !== 'GET') {
+    const kind = m ? KINDS[m[3]!] : undefined;
+    // Events only under the Event APIs, trivy-operator reports only under their group.
+    if (!m || !kind || (kind === 'Event') === m[1]!.includes('aquasecurity') || req.method !== 'GET') {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
       return;
     }
-    const namespace = m[1] ? decodeURIComponent(m[1]) : undefined;
+    const namespace = m[2] ? decodeURIComponent(m[2]) : undefined;
     const selector = url.searchParams.get('fieldSelector');
     const core = url.pathname.startsWith('/api/');
     if (url.searchParams.get('watch') === 'true') {
@@ -66,19 +72,19 @@ export async function startEventsServer(): Promise<EventsServer> {
         res.end();
         return;
       }
-      for (const h of history) if (h.rv > from && matches(h.object, selector, namespace)) send(res, h.type, h.object);
-      const w = { res, selector, namespace };
+      for (const h of history) if (h.rv > from && matches(h.object, selector, namespace, kind)) send(res, h.type, h.object);
+      const w = { res, selector, namespace, kind };
       watchers.add(w);
       res.on('close', () => watchers.delete(w));
       return;
     }
-    const all = [...objects.values()].filter((o) => matches(o, selector, namespace));
+    const all = [...objects.values()].filter((o) => matches(o, selector, namespace, kind));
     const limit = Number(url.searchParams.get('limit') ?? 0) || all.length;
     const start = Number(url.searchParams.get('continue') ?? 0);
     const page = all.slice(start, start + limit);
     const next = start + limit < all.length ? String(start + limit) : undefined;
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      kind: 'EventList', apiVersion: core ? 'v1' : 'events.k8s.io/v1',
+      kind: `${kind}List`, apiVersion: core ? 'v1' : m[1]!.slice('apis/'.length),
       metadata: { resourceVersion: String(rv), ...(next ? { continue: next } : {}) }, items: page,
     }));
   });
@@ -89,12 +95,12 @@ export async function startEventsServer(): Promise<EventsServer> {
     url,
     log,
     put(event) {
-      const key = `${event.metadata.namespace}/${event.metadata.name}`;
+      const key = `${event.kind}/${event.metadata.namespace}/${event.metadata.name}`;
       const type = objects.has(key) ? 'MODIFIED' : 'ADDED';
       const object = { ...event, metadata: { ...event.metadata, resourceVersion: String(++rv) } };
       objects.set(key, object);
       history.push({ rv, type, object });
-      for (const w of watchers) if (matches(object, w.selector, w.namespace)) send(w.res, type, object);
+      for (const w of watchers) if (matches(object, w.selector, w.namespace, w.kind)) send(w.res, type, object);
       return String(rv);
     },
     compact() {
