@@ -118,3 +118,15 @@ test('a cursor compacted while stopped: the current state is diffed as new, unch
   assert.ok(warnings.some((w) => /compacted/.test(w)), `the fallback was taken: ${warnings.join(' | ')}`);
   await feed.stop();
 });
+
+test('the report filter keeps reports of other namespaces out of detection', async (t) => {
+  const { store, outbox } = await setup(t);
+  const { compileReportFilter } = await import('../src/pipeline/index.ts');
+  const feed = start(store, outbox, { reportFilter: compileReportFilter({ namespaces: { exclude: ['kube-*'] } }) });
+  await waitFor('cursor', async () => (await outbox.readCursor(cursorName('default', POLR))) !== undefined);
+  await putReport(store, 'kube-system', 'k', [{ policy: 'pk' }]);
+  const last = await putReport(store, 'team', 't', [{ policy: 'pt' }]);
+  await waitFor('cursor at the last write', async () => (await outbox.readCursor(cursorName('default', POLR))) === last.metadata.resourceVersion);
+  assert.deepEqual(policiesOf(await allDeliveries(outbox, 'all')), ['pt']);
+  await feed.stop();
+});

@@ -41,6 +41,7 @@ test('config → pipeline plan: targets with channels, detection, sources, leade
   assert.deepEqual(s.resources.map((r) => r.plural), ['policyreports'], 'ClusterReport dropped by disableClusterReports');
   assert.deepEqual(s.namespaces, { exclude: ['tmp-*'] }, 'reportFilter namespaces apply to the source');
   assert.equal(s.labelSelector, 'a=b');
+  assert.deepEqual(plan.reportNamespaces, { exclude: ['tmp-*'] }, 'and to the store feed');
   assert.deepEqual(plan.leader, {
     leaseSource: 'prod',
     lease: { namespace: 'docket-system', name: 'docket-rep', identity: 'docket-0', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, releaseOnStop: true },

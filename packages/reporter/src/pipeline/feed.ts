@@ -31,6 +31,11 @@ export interface FeedOptions {
   namespaceLabels?: NamespaceLabels;
   metrics?: PipelineMetrics;
   logger?: PipelineLogger;
+  /**
+   * Report-level filter (`reportFilter` of the config): a report it rejects is not diffed, and a
+   * report that becomes rejected is forgotten without notifications.
+   */
+  reportFilter?: (report: ReportObject) => boolean;
   /** Every report the feed lists or sees change (result gauges follow it). */
   onReport?(type: 'ADDED' | 'MODIFIED' | 'DELETED', report: ReportObject, feed: string): void;
   /** Rows were inserted into the outbox (wake the dispatcher). */
@@ -111,8 +116,10 @@ async function runOnce(opts: FeedOptions, outer: AbortSignal): Promise<void> {
     metrics.resultsSeen(opts.name, n);
   };
   /** Diffs one report and queues its rows (no fixed notifications: used for lists). */
+  const admitted = (report: ReportObject): boolean => opts.reportFilter === undefined || opts.reportFilter(report);
   const observeListed = (report: ReportObject, c: DetectContext): void => {
     opts.onReport?.('ADDED', report, opts.name);
+    if (!admitted(report)) return;
     seen(report);
     const outcome = tracker.observe(report, now());
     if (outcome.added.length > 0) metrics.newResults(opts.name, outcome.added.length);
@@ -129,6 +136,7 @@ async function runOnce(opts: FeedOptions, outer: AbortSignal): Promise<void> {
         try {
           await listAll(opts.store, ref, { resourceVersion: cursor, resourceVersionMatch: 'Exact' }, pageSize, signal, (r) => {
             opts.onReport?.('ADDED', r, opts.name);
+            if (!admitted(r)) return;
             tracker.observe(r, now()); // rebuild only: this state was processed before the cursor
             if (resolving) lastRv.set(reportKeyOf(r), r.metadata.resourceVersion ?? '');
           });
@@ -219,6 +227,11 @@ async function runOnce(opts: FeedOptions, outer: AbortSignal): Promise<void> {
       if (type === 'DELETED') {
         const removed = tracker.forget(obj, now());
         batcher.add(fixedFor(obj, removed, rv, ctx));
+        lastRv.delete(key);
+        return;
+      }
+      if (!admitted(obj)) {
+        tracker.forget(obj, now()); // filtered out (now): no news, and none when it is admitted again later
         lastRv.delete(key);
         return;
       }

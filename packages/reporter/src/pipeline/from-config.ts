@@ -36,6 +36,8 @@ export interface ReporterPlan {
   sources: SourcePlan[];
   /** Store collections the change feeds follow. */
   feedResources: CollectionRef[];
+  /** `reportFilter.namespaces`: reports of other namespaces are not diffed (cluster reports pass). */
+  reportNamespaces?: ValueFilterSpec;
   leader: LeaderPlan;
 }
 
@@ -74,7 +76,8 @@ export function planFromConfig(config: DocketConfig, env: PlanEnv): ReporterPlan
       leaseDurationMs: le.leaseDuration, renewDeadlineMs: le.renewDeadline, retryPeriodMs: le.retryPeriod, releaseOnStop: le.releaseOnCancel,
     };
   }
-  return { targets, detection, sources, feedResources, leader };
+  const reportNamespaces = config.reportFilter.namespaces;
+  return { targets, detection, sources, feedResources, leader, ...(reportNamespaces ? { reportNamespaces } : {}) };
 }
 
 function sourcePlan(k: KubernetesSourceConfig, config: DocketConfig): SourcePlan {

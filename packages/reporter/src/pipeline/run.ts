@@ -18,6 +18,7 @@ export interface PipelineOptions {
   metrics?: PipelineMetrics;
   logger?: PipelineLogger;
   onReport?: FeedOptions['onReport'];
+  reportFilter?: FeedOptions['reportFilter'];
   /** Rows entered the outbox: wake the dispatcher. */
   onEnqueued?(count: number): void;
   batchMaxItems?: number;
@@ -48,6 +49,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         ...(opts.metrics ? { metrics: opts.metrics } : {}),
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...(opts.onReport ? { onReport: opts.onReport } : {}),
+        ...(opts.reportFilter ? { reportFilter: opts.reportFilter } : {}),
         ...(opts.onEnqueued ? { onEnqueued: opts.onEnqueued } : {}),
         ...(opts.batchMaxItems ? { batchMaxItems: opts.batchMaxItems } : {}),
         ...(opts.batchDelayMs !== undefined ? { batchDelayMs: opts.batchDelayMs } : {}),

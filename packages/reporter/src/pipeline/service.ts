@@ -8,7 +8,7 @@ import { loadKubeConfig } from '@docket/kube';
 import { openDeliveryStore, openStore, storeScheme, type DeliveryStore, type ReportStore } from '@docket/store';
 import type { DocketConfig } from '../config/index.ts';
 import type { ReporterMetricsHooks } from '../metrics/index.ts';
-import { runClusterSource } from './cluster-source.ts';
+import { compileReportFilter, runClusterSource } from './cluster-source.ts';
 import { planFromConfig, pipelineMetricsFrom, type PlanEnv, type ReporterPlan } from './from-config.ts';
 import { createAdvisoryLockLeadership, createLeaseLeadership, createSingleLeadership, type Leadership, type LeadershipCallbacks } from './leader.ts';
 import { createNamespaceLabelCache, type NamespaceLabelCache } from './namespaces.ts';
@@ -81,6 +81,7 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
     outbox, targets: plan.targets, detection: plan.detection, logger,
     ...(metrics ? { metrics } : {}),
     onEnqueued: () => dispatcher?.wake(),
+    ...(plan.reportNamespaces ? { reportFilter: compileReportFilter({ namespaces: plan.reportNamespaces }) } : {}),
     ...(opts.batchDelayMs !== undefined ? { batchDelayMs: opts.batchDelayMs } : {}),
   });
   if (pipeline.targets.some((t) => t.needsNamespaceLabels)) {
