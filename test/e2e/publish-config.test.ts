@@ -35,7 +35,7 @@ describe('publish configuration', () => {
     assert.equal(c.writer.flushInterval, 1000);
     assert.equal(c.writer.ttl, 24 * 3_600_000);
     assert.equal(c.leaderElection.leaseDuration, 15_000);
-    assert.deepEqual(Object.keys(c.producers).sort(), ['falco', 'hubble', 'kube-bench', 'kubearmor', 'kyverno', 'trivy']);
+    assert.deepEqual(Object.keys(c.producers).sort(), ['falco', 'hubble', 'kube-bench', 'kubearmor', 'kyverno', 'trivy', 'trivy-operator']);
     assert.deepEqual(writerLimitsFor(c, 'kyverno'), { maxResults: 100, ttlMs: 24 * 3_600_000 });
     assert.ok(Object.isFrozen(c));
   });
