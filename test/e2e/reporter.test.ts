@@ -111,3 +111,26 @@ test('serve --config: an invalid file is a usage error naming the path and key',
   assert.match(r.stderr, /invalid --config .*docket\.yaml/);
   assert.match(r.stderr, /target\.webhook: Unrecognized key "skipExistingOnStratup"/);
 });
+
+test('a remote Docket API server as a cluster source: its reports are mirrored and notified', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'docket-rep-remote-'));
+  const receiver = await startReceiver();
+  t.after(async () => { await receiver.close(); await rm(dir, { recursive: true, force: true }); });
+  const remote = await startDocket(['--listen', '127.0.0.1:0', '--store', `sqlite:${join(dir, 'remote.db')}`]);
+  t.after(() => remote.stop().then(() => {}));
+  await createReport(remote.url, 'team-a', 'existing', ['e1']);
+  const cfg = join(dir, 'docket.yaml');
+  await writeFile(cfg, [
+    'sources:', '  kubernetes:', `    - { name: prod, server: "${remote.url}", namespaces: { exclude: ["kube-*"] } }`,
+    'target:', '  webhook:', `    webhook: ${receiver.url}/hook`, '    skipExistingOnStartup: false',
+    'delivery: { pollInterval: 200ms }', '',
+  ].join('\n'));
+  const local = await startDocket(['--listen', '127.0.0.1:0', '--store', `sqlite:${join(dir, 'local.db')}`, '--config', cfg]);
+  t.after(() => local.stop().then(() => {}));
+  await waitFor('existing result', () => receiver.policies('/hook').length === 1);
+  await createReport(remote.url, 'kube-system', 'k', ['k1']);
+  await createReport(remote.url, 'team-a', 'new', ['n1', 'n2']);
+  await waitFor('new results', () => receiver.policies('/hook').length >= 3);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(receiver.policies('/hook'), ['e1', 'n1', 'n2']);
+});
