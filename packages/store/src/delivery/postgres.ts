@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ROW_COLUMNS, checkClaim, claimable, encodeNew, parseListOptions, toDelivery, toPage, type DeliveryRow } from './rows.ts';
 import type { DeliveryClaim, DeliveryState, DeliveryStore, DeliveryStoreOptions } from './types.ts';
+import { checkout } from '../postgres/checkout.ts';
 
 /** 'dlvy': the first key of every advisory lock the outbox takes. */
 const DELIVERY_LOCK_CLASS = 0x646c7679;
@@ -35,28 +36,6 @@ const CLAIMABLE = `((state = 'pending' AND next_attempt_at <= $3) OR (state = 'i
 
 export interface PostgresDeliveryOptions extends DeliveryStoreOptions {
   url: string;
-}
-
-/**
- * Checks a client out with an error listener attached in the same tick. A checked-out client has
- * no pool listener, and with promise-style `pool.connect()` the listener would come a microtask
- * late: a backend killed right after connecting (its FATAL message parsed in the same socket read
- * as ReadyForQuery) would be an uncaught 'error' event.
- */
-function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; done: (failure?: Error) => void }> {
-  return new Promise((resolve, reject) => {
-    pool.connect((err, client) => {
-      if (err || !client) { reject(err ?? new Error('no client')); return; }
-      let broken: Error | undefined;
-      const onError = (e: Error): void => { broken = e; };
-      client.on('error', onError);
-      resolve({
-        client,
-        // A client that failed is destroyed rather than pooled again.
-        done: (failure) => { client.off('error', onError); client.release(broken ?? failure); },
-      });
-    });
-  });
 }
 
 async function inTx<R>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<R>): Promise<R> {

@@ -23,6 +23,7 @@ import type { RowWrite } from './bulk.ts';
 import type { KeyDictionary } from './result-keys.ts';
 import { stamp } from './tx.ts';
 import type { Change } from './tx.ts';
+import { checkout } from './checkout.ts';
 
 export interface PlannedWrite {
   action: 'insert' | 'replace' | 'remove' | 'none';
@@ -170,8 +171,9 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
 
   async function runBatch(batch: Pending[]): Promise<void> {
     let client: pg.PoolClient;
+    let done: (failure?: Error | boolean) => void;
     try {
-      client = await opts.pool.connect();
+      ({ client, done } = await checkout(opts.pool));
     } catch (e) {
       for (const p of batch) p.reject(e);
       return;
@@ -194,7 +196,7 @@ export function createGroupCommitter(opts: GroupCommitOptions): GroupCommitter {
       }
       queue = [...again, ...queue];
     } finally {
-      client.release(broken);
+      done(broken);
     }
   }
 

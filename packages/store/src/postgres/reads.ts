@@ -14,6 +14,7 @@ import { fromRow } from './rows.ts';
 import { compactedKey } from './schema.ts';
 import { Params, whereSql } from './sql-filter.ts';
 import { keyWhere } from './tx.ts';
+import { checkout } from './checkout.ts';
 
 export interface ReadDeps {
   pool: pg.Pool;
@@ -97,7 +98,7 @@ export async function listObjects(deps: ReadDeps, ref: CollectionRef, opts: List
   const pos = opts.continue ? decodeContinue(opts.continue) : undefined;
   const exact = !pos && opts.resourceVersionMatch === 'Exact' ? parseResourceVersion(opts.resourceVersion) || undefined : undefined;
   if (!pos && exact === undefined) parseResourceVersion(opts.resourceVersion);
-  const client = await deps.pool.connect();
+  const { client, done } = await checkout(deps.pool);
   try {
     // One snapshot for the compaction check, the counter and every batch of the page: a
     // compaction committing meanwhile cannot remove history rows this snapshot still sees.
@@ -124,6 +125,6 @@ export async function listObjects(deps: ReadDeps, ref: CollectionRef, opts: List
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
   } finally {
-    client.release();
+    done();
   }
 }

@@ -16,6 +16,7 @@ import { createKeyDictionary } from './result-keys.ts';
 import { compactedRv, currentRv, getObject, listObjects } from './reads.ts';
 import { compactedKey, migrate } from './schema.ts';
 import { createObject, deleteCollectionVerb, deleteObjectVerb, updateObjectVerb } from './writes.ts';
+import { checkout } from './checkout.ts';
 
 export interface PostgresStoreOptions extends StoreOptions {
   /** `postgres://user:pass@host:port/db`. */
@@ -55,8 +56,8 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
   pool.on('error', onError);
   try {
-    const c = await pool.connect();
-    try { await migrate(c); } finally { c.release(); }
+    const { client: c, done } = await checkout(pool);
+    try { await migrate(c); } finally { done(); }
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;
@@ -82,7 +83,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
   }
 
   async function compact(): Promise<string> {
-    const c = await pool.connect();
+    const { client: c, done } = await checkout(pool);
     try {
       await c.query('BEGIN');
       const r = await c.query<{ rv: string | null }>(
@@ -104,7 +105,7 @@ export async function createPostgresStore(opts: PostgresStoreOptions): Promise<R
       await c.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      c.release();
+      done();
     }
   }
 

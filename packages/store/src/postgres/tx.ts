@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { CHANGES_CHANNEL } from './schema.ts';
+import { checkout } from './checkout.ts';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -57,7 +58,7 @@ export async function stamp(c: pg.PoolClient, clusterId: string, changes: Change
  * changes (if any) and commits. Errors roll back and propagate unchanged.
  */
 export async function runWrite<T>(pool: pg.Pool, clusterId: string, work: (c: pg.PoolClient) => Promise<TxWork<T>>): Promise<T> {
-  const client = await pool.connect();
+  const { client, done } = await checkout(pool);
   let broken = false;
   try {
     await client.query('BEGIN');
@@ -71,7 +72,7 @@ export async function runWrite<T>(pool: pg.Pool, clusterId: string, work: (c: pg
       throw e;
     }
   } finally {
-    client.release(broken);
+    done(broken);
   }
 }
 
