@@ -11,7 +11,7 @@
  * store's history retention) the current state is diffed as new for every target; deterministic
  * delivery keys drop what was already enqueued for unchanged reports.
  */
-import { createIdOf, createResultTracker, reportKeyOf } from '@docket/core';
+import { createIdOf, createResultTracker, NOTIFIABLE_STATUSES, reportKeyOf } from '@docket/core';
 import { GoneError, RESOURCE_TYPES, type ReportObject } from '@docket/model';
 import type { CollectionRef, DeliveryStore, ListOptions, ReportStore } from '@docket/store';
 import { createBatcher } from './batcher.ts';
@@ -64,11 +64,13 @@ export async function runFeed(opts: FeedOptions, signal: AbortSignal): Promise<v
   const logger = opts.logger ?? silentLogger;
   let failures = 0;
   while (!signal.aborted) {
+    const startedAt = Date.now();
     try {
       await runOnce(opts, signal);
       return;
     } catch (e) {
       if (signal.aborted) return;
+      if (Date.now() - startedAt > 60_000) failures = 0; // it ran fine for a while: start the backoff over
       const err = e as Error;
       metrics.watchRestart(opts.name, err instanceof GoneError ? 'gone' : 'error');
       const delay = Math.min(30_000, (opts.retryDelayMs ?? 1000) * 2 ** failures++);
@@ -89,7 +91,7 @@ async function runOnce(opts: FeedOptions, outer: AbortSignal): Promise<void> {
     ...(det.flapWindowMs !== undefined ? { flapWindowMs: det.flapWindowMs } : {}),
     ...(det.deletedReportGraceMs !== undefined ? { deletedReportGraceMs: det.deletedReportGraceMs } : {}),
   });
-  const statuses = new Set(det.statuses ?? ['warn', 'fail', 'error']);
+  const statuses = new Set<string>(det.statuses ?? NOTIFIABLE_STATUSES);
   const resolving = opts.targets.some((t) => t.resolvesFixed);
   const lastRv = new Map<string, string>(); // report key → rv, only kept for resolving targets
   const ctx: DetectContext = {
