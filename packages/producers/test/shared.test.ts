@@ -39,7 +39,7 @@ test('JSON documents and JSON lines; report key ids; the registry keys are the p
   assert.match(parseJsonDocuments('nope') as string, /^not JSON/);
   assert.notEqual(reportKeyId({ producer: 'x', namespace: 'a', name: 'b' }), reportKeyId({ producer: 'x', namespace: 'a/b' }));
   for (const [key, def] of Object.entries(producerRegistry)) assert.equal(def.type, key);
-  assert.deepEqual(Object.keys(producerRegistry), ['hubble', 'kubearmor', 'falco', 'trivy', 'kube-bench']);
+  assert.deepEqual(Object.keys(producerRegistry), ['hubble', 'kubearmor', 'falco', 'trivy', 'kube-bench', 'kyverno', 'trivy-operator']);
 });
 
 test('the publisher environment variables as that project reads them', async () => {
