@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startDocket, type DocketServer } from '../support/docket.ts';
+import { runDocket, startDocket, type DocketServer } from '../support/docket.ts';
 import { createKubectl, type Kubectl } from '../support/kubectl.ts';
 import { failStream, startServer, toProtoFlow, type TestServer } from '../../packages/producers/test/support/grpc-servers.ts';
 import { metric, readMetrics, startPublisher, waitFor, writeConfig, type Publisher } from './publish-support.ts';
@@ -160,5 +160,21 @@ describe('docket publish end to end', () => {
     const report = JSON.parse(await kubectl.ok(['get', 'policyreports.wgpolicyk8s.io', '-n', 'sigterm', 'falco-pod-late-pod', '-o', 'json'])) as Report;
     assert.equal(report.results?.length, 1);
     assert.equal(report.results![0]!.properties?.count, '3');
+  });
+
+  it('runs scan inputs once (trivy from stdin, kube-bench from a file), writes them and exits 0', { timeout: 60_000 }, async () => {
+    const config = writeConfig({
+      sink: { server: docket.url },
+      writer: { outputGroup: 'openreports.io/v1alpha1' },
+      producers: { trivy: { files: ['-'], namespace: 'scans' }, 'kube-bench': { files: [fixturePath('kube-bench.json')], nodeName: 'worker-1' } },
+    });
+    const run = await runDocket(['publish', '--config', config, '--log-level', 'warn'], { input: fixture('trivy-image.json'), timeoutMs: 45_000 });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /published trivy, kube-bench results to http:/);
+    const reportsIn = JSON.parse(await kubectl.ok(['get', 'reports.openreports.io', '-n', 'scans', '-o', 'json'])) as { items: Report[] };
+    const image = reportsIn.items.find((r) => r.metadata.name.startsWith('trivy-image-'));
+    assert.ok(image?.results?.some((r) => r.policy.startsWith('CVE-')), 'trivy results read from stdin');
+    const cluster = JSON.parse(await kubectl.ok(['get', 'clusterreports.openreports.io', '-o', 'json'])) as { items: Report[] };
+    assert.ok(cluster.items.some((r) => r.metadata.name.includes('worker-1')), `kube-bench per-node report in ${cluster.items.map((r) => r.metadata.name).join(', ')}`);
   });
 });
