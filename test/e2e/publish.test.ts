@@ -177,4 +177,19 @@ describe('docket publish end to end', () => {
     const cluster = JSON.parse(await kubectl.ok(['get', 'clusterreports.openreports.io', '-o', 'json'])) as { items: Report[] };
     assert.ok(cluster.items.some((r) => r.metadata.name.includes('worker-1')), `kube-bench per-node report in ${cluster.items.map((r) => r.metadata.name).join(', ')}`);
   });
+
+  it('exits non-zero on SIGTERM when pending results cannot be written (sink gone)', { timeout: 60_000 }, async () => {
+    const doomed = await startDocket(['--listen', '127.0.0.1:0', '--store', 'sqlite::memory:', '--log-level', 'warn']);
+    const pub = await startPublisher(writeConfig({
+      sink: { server: doomed.url }, writer: { flushInterval: '1h', ownerReferences: false }, metrics: { listen: '127.0.0.1:0' }, producers: { falco: { port: 0 } },
+    }));
+    const falcoPort = await pub.falcoPort();
+    const event = (JSON.parse(fixture('falco-events.json')) as unknown[])[0];
+    assert.equal((await fetch(`http://127.0.0.1:${falcoPort}/`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json' } })).status, 200);
+    await waitFor('event mapped', async () => metric(await readMetrics(pub.metricsUrl), 'results_mapped_total', { adapter: 'falco' }) === 1 || undefined);
+    await doomed.stop();
+    const exit = await pub.stop('SIGTERM', 40_000);
+    assert.equal(exit.code, 1, pub.stderr().slice(-2000));
+    assert.match(pub.stderr(), /pending results could not be written/);
+  });
 });

@@ -162,12 +162,17 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   }
 
   let current: { controller: AbortController; done: Promise<void> } | undefined;
+  // A term whose final flush failed: results were lost, so the process must not exit 0.
+  let flushError: Error | undefined;
   const startTerm = (outer?: AbortSignal) => {
     const controller = new AbortController();
     outer?.addEventListener('abort', () => controller.abort(), { once: true });
     leading = true;
     metrics.leader(true);
-    const done = runTerm(adapters(), controller.signal, termOptions).catch((e: Error) => logger.error({ err: e }, 'final flush failed'))
+    const done = runTerm(adapters(), controller.signal, termOptions).catch((e: Error) => {
+      flushError = e;
+      logger.error({ err: e }, 'final flush failed');
+    })
       .finally(() => { leading = false; metrics.leader(false); });
     current = { controller, done };
   };
@@ -203,6 +208,7 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
       await elector?.stop();
       await health.close();
       await sink.close();
+      if (flushError) throw new Error(`pending results could not be written: ${flushError.message}`);
       logger.info('stopped');
     })();
     return stopping;
