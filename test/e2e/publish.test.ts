@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runDocket, startDocket, type DocketServer } from '../support/docket.ts';
 import { createKubectl, type Kubectl } from '../support/kubectl.ts';
@@ -191,5 +193,20 @@ describe('docket publish end to end', () => {
     const exit = await pub.stop('SIGTERM', 40_000);
     assert.equal(exit.code, 1, pub.stderr().slice(-2000));
     assert.match(pub.stderr(), /pending results could not be written/);
+  });
+
+  it("writes into Docket's store in process (sink.store), which docket serve then serves", { timeout: 60_000 }, async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'docket-publish-store-')), 'reports.db');
+    const config = writeConfig({ sink: { store: `sqlite:${db}` }, producers: { 'kube-bench': { files: [fixturePath('kube-bench.json')] } } });
+    const run = await runDocket(['publish', '--config', config, '--log-level', 'warn'], { timeoutMs: 45_000 });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /published kube-bench results to store sqlite/);
+    const served = await startDocket(['--listen', '127.0.0.1:0', '--store', `sqlite:${db}`, '--log-level', 'warn']);
+    try {
+      const names = await createKubectl(served.url).ok(['get', 'clusterpolicyreports.wgpolicyk8s.io', '-o', 'name']);
+      assert.match(names, /kube-bench-master/);
+    } finally {
+      await served.stop();
+    }
   });
 });
