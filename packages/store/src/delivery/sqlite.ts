@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ROW_COLUMNS, checkClaim, claimable, encodeNew, parseListOptions, toDelivery, toPage, type DeliveryRow } from './rows.ts';
 import type { ClaimRequest, DeliveryClaim, DeliveryCount, DeliveryState, DeliveryStore, DeliveryStoreOptions, NewDelivery } from './types.ts';
+import { createSyncPipeline, createWalSync } from '../sqlite/wal-sync.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -49,7 +50,15 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
   db.pragma('auto_vacuum = INCREMENTAL');
   if (opts.path !== ':memory:') db.pragma('journal_mode = WAL');
   const sync = opts.synchronous ?? 'FULL';
-  db.pragma(`synchronous = ${sync}`);
+  // FULL is kept as the report store keeps it (../sqlite/wal-sync.ts): the connection commits
+  // without an fsync and the call resolves once an fsync of the WAL, run on the thread pool, covers
+  // it. The event loop never waits for the disk, and concurrent calls share one fsync.
+  const walSync = sync === 'FULL' && opts.path !== ':memory:' ? createWalSync(opts.path) : undefined;
+  const pipeline = walSync ? createSyncPipeline(walSync) : undefined;
+  db.pragma(`synchronous = ${pipeline ? 'NORMAL' : sync}`);
+  const durable = <T>(value: T): Promise<T> => pipeline
+    ? new Promise((resolve, reject) => pipeline.after((e) => (e ? reject(e) : resolve(value))))
+    : Promise.resolve(value);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   db.exec(SCHEMA);
 
@@ -107,31 +116,25 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
 
   return {
     async enqueue(items, cursors = {}) {
-      return enqueueTx.immediate(items, cursors, Date.now());
+      return durable(enqueueTx.immediate(items, cursors, Date.now()));
     },
     async readCursor(name) {
       return s.getCursor.get(cluster, name) as string | undefined;
     },
     async claim(req) {
       checkClaim(req.limit, req.leaseMs);
-      // A claim need not survive power loss: losing it leaves the rows pending, the state an
-      // expired lease reaches anyway, and the mark that follows (FULL) makes the WAL durable up to
-      // it. This saves one fsync per batch.
-      if (sync === 'FULL') db.pragma('synchronous = NORMAL');
-      try {
-        return claimTx.immediate(req, req.now ?? Date.now(), randomUUID());
-      } finally {
-        if (sync === 'FULL') db.pragma('synchronous = FULL');
-      }
+      // A claim need not wait for the disk: losing it leaves the rows pending, the state an
+      // expired lease reaches anyway, and the mark that follows waits for an fsync covering both.
+      return claimTx.immediate(req, req.now ?? Date.now(), randomUUID());
     },
     async markSent(token, ids, now = Date.now()) {
-      return ids.length ? s.sent.run(now, cluster, token, idList(ids)).changes : 0;
+      return ids.length ? durable(s.sent.run(now, cluster, token, idList(ids)).changes) : 0;
     },
     async markRetry(token, ids, error, nextAttemptAt) {
-      return ids.length ? s.retry.run(error, nextAttemptAt, cluster, token, idList(ids)).changes : 0;
+      return ids.length ? durable(s.retry.run(error, nextAttemptAt, cluster, token, idList(ids)).changes) : 0;
     },
     async markDead(token, ids, error, now = Date.now()) {
-      return ids.length ? s.dead.run(error, now, cluster, token, idList(ids)).changes : 0;
+      return ids.length ? durable(s.dead.run(error, now, cluster, token, idList(ids)).changes) : 0;
     },
     async release(token, ids) {
       return ids.length ? s.release.run(cluster, token, idList(ids)).changes : 0;
@@ -168,6 +171,7 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
     },
     async close() {
       if (db.open) db.close();
+      walSync?.close();
     },
   };
 }
