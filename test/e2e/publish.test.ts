@@ -7,10 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
 import { runDocket, startDocket, type DocketServer } from '../support/docket.ts';
 import { createKubectl, type Kubectl } from '../support/kubectl.ts';
 import { failStream, startServer, toProtoFlow, type TestServer } from '../../packages/producers/test/support/grpc-servers.ts';
@@ -166,11 +169,17 @@ describe('docket publish end to end', () => {
 
   it('runs scan inputs once (trivy from stdin, kube-bench from a file), writes them and exits 0', { timeout: 60_000 }, async () => {
     const config = writeConfig({
-      sink: { server: docket.url },
       writer: { outputGroup: 'openreports.io/v1alpha1' },
       producers: { trivy: { files: ['-'], namespace: 'scans' }, 'kube-bench': { files: [fixturePath('kube-bench.json')], nodeName: 'worker-1' } },
     });
-    const run = await runDocket(['publish', '--config', config, '--log-level', 'warn'], { input: fixture('trivy-image.json'), timeoutMs: 45_000 });
+    // The sink from a kubeconfig file given on the command line.
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'docket-kubeconfig-')), 'config');
+    writeFileSync(kubeconfig, stringify({
+      apiVersion: 'v1', kind: 'Config', 'current-context': 'docket',
+      clusters: [{ name: 'docket', cluster: { server: docket.url } }], users: [{ name: 'me', user: {} }],
+      contexts: [{ name: 'docket', context: { cluster: 'docket', user: 'me' } }],
+    }));
+    const run = await runDocket(['publish', '--config', config, '--kubeconfig', kubeconfig, '--log-level', 'warn'], { input: fixture('trivy-image.json'), timeoutMs: 45_000 });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /published trivy, kube-bench results to http:/);
     const reportsIn = JSON.parse(await kubectl.ok(['get', 'reports.openreports.io', '-n', 'scans', '-o', 'json'])) as { items: Report[] };
@@ -207,6 +216,22 @@ describe('docket publish end to end', () => {
       assert.match(names, /kube-bench-master/);
     } finally {
       await served.stop();
+    }
+  });
+
+  it('fails a one-shot run whose writes are refused (403), instead of reporting success', { timeout: 60_000 }, async () => {
+    const forbidden = createServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'policyreports is forbidden' }));
+    }).listen(0, '127.0.0.1');
+    await new Promise((r) => forbidden.once('listening', r));
+    try {
+      const config = writeConfig({ producers: { 'kube-bench': { files: [fixturePath('kube-bench.json')] } } });
+      const run = await runDocket(['publish', '--config', config, '--server', `http://127.0.0.1:${(forbidden.address() as AddressInfo).port}`], { timeoutMs: 45_000 });
+      assert.equal(run.code, 1, run.stdout + run.stderr);
+      assert.match(run.stderr, /report write\(s\) were refused/);
+      assert.doesNotMatch(run.stdout, /published/);
+    } finally {
+      forbidden.close();
     }
   });
 });

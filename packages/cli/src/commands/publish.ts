@@ -18,6 +18,7 @@ import { producerRegistry, type ProducerDeps } from '@docket/producers';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CliError, USAGE_EXIT } from '../errors.ts';
 import { parseListen } from '../listen.ts';
+import { serverOption } from './options.ts';
 import type { CliDeps } from '../program.ts';
 import type { ServeHandle } from './serve.ts';
 import { loadPublishConfig, PublishConfigError, writerLimitsFor, type PublishConfig } from './publish-config.ts';
@@ -42,7 +43,7 @@ export function publishCommand(deps: CliDeps): Command {
   return new Command('publish')
     .description('turn producer events (Hubble, KubeArmor, Falco, Trivy, kube-bench, Kyverno) into reports')
     .option('-c, --config <file>', 'publish configuration (YAML); without it only the policy-report-publisher environment variables apply')
-    .option('-s, --server <url>', 'write to this API server URL (overrides sink in the config)')
+    .option('-s, --server <url>', 'write to this API server URL (overrides sink in the config)', serverOption)
     .option('--kubeconfig <file>', 'kubeconfig file (overrides sink.kubeconfig)')
     .option('--context <name>', 'kubeconfig context')
     .option('--metrics-listen <host:port>', 'address of /metrics, /healthz and /readyz (overrides metrics.listen)')
@@ -55,7 +56,8 @@ export function publishCommand(deps: CliDeps): Command {
 
 function withFlags(config: PublishConfig, opts: PublishOptions): PublishConfig {
   const sink = opts.server ? { ...config.sink, server: opts.server, kubeconfig: undefined, inCluster: undefined, store: undefined }
-    : opts.kubeconfig || opts.context ? { ...config.sink, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }
+    : opts.kubeconfig || opts.context
+      ? { ...config.sink, server: undefined, inCluster: undefined, store: undefined, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }
     : config.sink;
   return {
     ...config,
@@ -133,7 +135,9 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   const producerDeps: ProducerDeps = { logger: logger.child({ component: 'producer' }), now: Date.now, stdin: lazyStdin(deps), kube: sink.kc };
   const states = new Map<string, AdapterState>(types.map((t) => [t, 'idle']));
   const termOptions = { owners, metrics, logger, logReports: config.logReports, states };
-  const adapters = () => types.map((type) => makeAdapter(type, config, sink.client, producerDeps, metrics, logger));
+  // Writes refused for good (invalid report, forbidden, bad client setup): their results are gone.
+  const failedWrites = { count: 0 };
+  const adapters = () => types.map((type) => makeAdapter(type, config, sink.client, producerDeps, metrics, logger, failedWrites));
   const oneShot = types.every((t) => ONE_SHOT.has(t));
 
   if (oneShot) {
@@ -145,6 +149,7 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
     } finally {
       await sink.close();
     }
+    if (failedWrites.count > 0) throw new CliError(`${failedWrites.count} report write(s) were refused; see the log above`, 1);
     deps.out(`published ${types.join(', ')} results to ${sink.describe}`);
     return undefined;
   }
@@ -216,7 +221,9 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   return { url: health.url, stop };
 }
 
-function makeAdapter(type: string, config: PublishConfig, client: ReportClient, deps: ProducerDeps, metrics: PublishMetrics, logger: Logger): AdapterSpec {
+function makeAdapter(
+  type: string, config: PublishConfig, client: ReportClient, deps: ProducerDeps, metrics: PublishMetrics, logger: Logger, failedWrites: { count: number },
+): AdapterSpec {
   const def = producerRegistry[type]!;
   const limits = writerLimitsFor(config, type);
   const writer = createReportWriter({
@@ -228,6 +235,7 @@ function makeAdapter(type: string, config: PublishConfig, client: ReportClient, 
     labels: { ...config.writer.labels, 'app.kubernetes.io/managed-by': 'docket', 'docket.dev/producer': type },
     metrics: {
       onWrite: (outcome, ms) => {
+        if (outcome === 'failed') failedWrites.count++;
         metrics.write(type, outcome, ms);
         metrics.pending(type, writer.stats().pendingResults);
       },
