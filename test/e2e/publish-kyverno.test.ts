@@ -95,4 +95,32 @@ describe('docket publish: producers that read the cluster', () => {
       assert.equal((await pub.stop()).code, 0, pub.stderr().slice(-2000));
     }
   });
+
+  it('makes the Pod and Node a report is about its owner (garbage collection), looked up once in the cluster', { timeout: 60_000 }, async () => {
+    events.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'gc', uid: 'pod-uid-1' } });
+    events.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-a', uid: 'node-uid-a' } });
+    const pub = await startPublisher(writeConfig({
+      sink: { server: docket.url }, cluster: { server: events.url },
+      writer: { flushInterval: '300ms' }, metrics: { listen: '127.0.0.1:0' }, producers: { falco: { port: 0 } },
+    }));
+    try {
+      const port = await pub.falcoPort();
+      const post = (fields: Record<string, string>, hostname: string, rule: string) => fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rule, priority: 'Error', time: new Date().toISOString(), output: rule, source: 'syscall', hostname, output_fields: fields }),
+      });
+      for (const rule of ['Shell in container', 'Write below etc']) assert.equal((await post({ 'k8s.ns.name': 'gc', 'k8s.pod.name': 'web-1' }, 'node-a', rule)).status, 200);
+      assert.equal((await post({}, 'node-a', 'Host login')).status, 200);
+      type Obj = { metadata: { ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string }> }; scope?: { uid?: string }; results?: unknown[] };
+      const get = async (args: string[]) => { const r = await kubectl.run(['get', ...args, '-o', 'json']); return r.code === 0 ? JSON.parse(r.stdout) as Obj : undefined; };
+      const pod = await waitFor('pod report', async () => { const o = await get(['policyreports.wgpolicyk8s.io', '-n', 'gc', 'falco-pod-web-1']); return o?.results?.length === 2 ? o : undefined; });
+      assert.deepEqual(pod.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'web-1', uid: 'pod-uid-1' }]);
+      assert.equal(pod.scope?.uid, 'pod-uid-1');
+      const node = await waitFor('node report', () => get(['clusterpolicyreports.wgpolicyk8s.io', 'falco-node-node-a']));
+      assert.deepEqual(node.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'node-a', uid: 'node-uid-a' }]);
+      assert.equal(events.log.filter((l) => l.startsWith('GET /api/v1/namespaces/gc/pods/web-1')).length, 1, 'one lookup for two events');
+    } finally {
+      assert.equal((await pub.stop()).code, 0, pub.stderr().slice(-2000));
+    }
+  });
 });

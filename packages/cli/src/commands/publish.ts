@@ -178,7 +178,12 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
       flushError = e;
       logger.error({ err: e }, 'final flush failed');
     })
-      .finally(() => { leading = false; metrics.leader(false); });
+      .finally(() => {
+        leading = false;
+        metrics.leader(false);
+        // A former leader is a standby again: its adapters are idle, not failed.
+        for (const t of types) states.set(t, 'idle');
+      });
     current = { controller, done };
   };
   let elector: LeaderElector | undefined;

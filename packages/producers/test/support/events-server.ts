@@ -1,6 +1,6 @@
 /**
- * Test double for kube-apiserver's Event endpoints, and trivy-operator's VulnerabilityReport /
- * ConfigAuditReport collections (no kube-apiserver runs here). It speaks the
+ * Test double for kube-apiserver's Event endpoints, trivy-operator's VulnerabilityReport /
+ * ConfigAuditReport collections and single Pod/Node reads (no kube-apiserver runs here). It speaks the
  * real wire protocol client-node uses: list `GET /api/v1[/namespaces/{ns}]/events` and
  * `/apis/events.k8s.io/v1[/namespaces/{ns}]/events` (EventList with metadata.resourceVersion,
  * `limit`/`continue` paging), watch with `?watch=true&resourceVersion=N` as a chunked stream of
@@ -53,6 +53,14 @@ export async function startEventsServer(): Promise<EventsServer> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     log.push(`${req.method} ${url.pathname}${url.search}`);
+    // Single Pods and Nodes (GET only), for the publisher's owner lookups.
+    const one = /^\/api\/v1\/(?:namespaces\/([^/]+)\/pods|nodes)\/([^/]+)$/.exec(url.pathname);
+    if (one) {
+      const found = objects.get(`${one[1] ? 'Pod' : 'Node'}/${one[1] ? decodeURIComponent(one[1]) : ''}/${decodeURIComponent(one[2]!)}`);
+      if (found) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(found));
+      else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+      return;
+    }
     const m = PATH.exec(url.pathname);
     const kind = m ? KINDS[m[3]!] : undefined;
     // Events only under the Event APIs, trivy-operator reports only under their group.
@@ -95,7 +103,7 @@ export async function startEventsServer(): Promise<EventsServer> {
     url,
     log,
     put(event) {
-      const key = `${event.kind}/${event.metadata.namespace}/${event.metadata.name}`;
+      const key = `${event.kind}/${event.metadata.namespace ?? ''}/${event.metadata.name}`;
       const type = objects.has(key) ? 'MODIFIED' : 'ADDED';
       const object = { ...event, metadata: { ...event.metadata, resourceVersion: String(++rv) } };
       objects.set(key, object);
