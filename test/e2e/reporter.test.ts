@@ -60,6 +60,12 @@ test('SQLite: new results reach the webhook exactly once across a restart mid-st
   assert.deepEqual(receiver.policies('/skip'), [...want].sort());
   const metrics = await (await fetch(`${docket.url}/metrics`)).text();
   assert.match(metrics, /^docket_reporter_leader 1$/m);
+  // Delivery state through the served API and the CLI: every row of both targets is sent.
+  const summary = await (await fetch(`${docket.url}/docket/v1/deliveries/summary`)).json() as unknown;
+  assert.match(JSON.stringify(summary), /"sent"/);
+  const listed = await runDocket(['deliveries', 'list', '--target', 'skip', '--state', 'sent', '--limit', '500', '-o', 'json', '-s', docket.url]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal((JSON.parse(listed.stdout) as { items: unknown[] }).items.length, 60);
   assert.equal((await docket.stop()).code, 0);
 });
 

@@ -23,6 +23,7 @@ const deps: CliDeps = {
   },
   cwd: process.cwd(),
   defaultServer: process.env.DOCKET_SERVER ?? 'http://127.0.0.1:8080',
+  env: process.env,
   // JSON for pipes and log collectors; a readable line per entry on a terminal.
   logStream: process.stderr.isTTY && process.env.DOCKET_LOG_FORMAT !== 'json' ? createPrettyStream(process.stderr) : process.stderr,
   onServing: (handle) => {

@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import type { DeliveryStore, ReportStore } from '@docket/store';
-import type { Target } from '@docket/targets';
 import { CliError, USAGE_EXIT } from '../errors.ts';
 import { formatHostPort, isLoopback, parseListen } from '../listen.ts';
 import { dataDirOf, describeStore, parseStoreUrl, redactUrl } from '../store-url.ts';
@@ -113,11 +112,22 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
   // Loaded here rather than at the top so `docket import`/`version` start without the server code.
   const [{ openStore }, { buildApiServer }] = await Promise.all([import('@docket/store'), import('@docket/apiserver')]);
   const store = await openWithTimeout(() => openStore(location.url, { clusterId: opts.clusterId, historyRetentionMs: opts.historyRetention }), describeStore(location));
-  const app = buildApiServer({ store, logger, maxBodyBytes: opts.maxBodyBytes });
+  // The API reads delivery state (GET /docket/v1/deliveries) through its own outbox connection.
+  let deliveries: DeliveryStore | undefined;
+  if (reporter) {
+    try {
+      deliveries = await (await import('@docket/store')).openDeliveryStore(location.url, { clusterId: opts.clusterId });
+    } catch (e) {
+      await closeQuietly(store, logger);
+      throw new CliError(`cannot open the delivery outbox (${describeStore(location)}): ${describeOpenError(e)}`, 1);
+    }
+  }
+  const app = buildApiServer({ store, logger, maxBodyBytes: opts.maxBodyBytes, ...(deliveries ? { deliveries } : {}) });
   if (reporter) app.get('/metrics', reporter.module.metricsHandler(reporter.metrics));
   try {
     await app.listen({ host: listen.host, port: listen.port });
   } catch (e) {
+    await deliveries?.close();
     await closeQuietly(store, logger);
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(`cannot listen on ${formatHostPort(listen.host, listen.port)}: ${code === 'EADDRINUSE' ? 'address already in use' : (e as Error).message}`, 1);
@@ -126,19 +136,24 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
   const port = typeof address === 'object' && address ? address.port : listen.port;
   const url = `http://${formatHostPort(listen.host, port)}`;
   let service: ReporterService | undefined;
-  let delivery: ReturnType<typeof createDelivery> | undefined;
   if (reporter) {
+    const { module, config, metrics } = reporter;
+    for (const u of config.unconfiguredTargets) logger.info({ target: u.path, reason: u.reason }, 'target block sets nothing; not used');
+    logger.debug({ config: module.redact(config) }, 'reporter config');
     try {
-      delivery = createDelivery(reporter.module, reporter.config, reporter.metrics, logger, deps.fetch);
-      service = await reporter.module.startReporterService({
-        config: reporter.config, storeUrl: location.url, store, historyRetentionMs: opts.historyRetention,
+      service = await module.startReporterService({
+        config, storeUrl: location.url, store: module.timeCalls(store, metrics.storeLatency), historyRetentionMs: opts.historyRetention,
         env: { hostname: hostname(), podName: deps.env?.['POD_NAME'], podNamespace: deps.env?.['POD_NAMESPACE'] },
-        logger: logger.child({ component: 'reporter' }), metrics: reporter.metrics,
-        createDispatcher: delivery.createDispatcher,
+        logger: logger.child({ component: 'reporter' }), metrics,
+        // Targets are created per leadership term and closed with it (webhook keepalives run on the leader only).
+        createDispatcher: module.createDispatcherFactory({
+          config, metrics, logger: logger.child({ component: 'dispatcher' }),
+          targetDeps: { fetch: deps.fetch, now: Date.now, logger: logger.child({ component: 'targets' }) },
+        }),
       });
     } catch (e) {
-      await delivery?.close();
       await app.close();
+      await deliveries?.close();
       await closeQuietly(store, logger);
       throw new CliError(`cannot start the reporter: ${(e as Error).message}`, 1);
     }
@@ -156,13 +171,13 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
         } catch (e) {
           logger.warn({ err: e }, 'stopping the reporter failed');
         }
-        await delivery?.close();
       }
       const force = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
       try {
         await app.close();
       } finally {
         clearTimeout(force);
+        await deliveries?.close();
         await closeQuietly(store, logger);
       }
       logger.info('stopped');
@@ -215,33 +230,18 @@ async function loadReporter(path: string, deps: CliDeps): Promise<LoadedReporter
   const module = await import('@docket/reporter');
   let config;
   try {
-    config = await module.loadConfig({ path }, { env: deps.env ?? {} });
+    const env = deps.env ?? {};
+    // secretRef: read through the Kubernetes API, connected only when a config names a Secret.
+    const readSecret = module.createKubeSecretReader({
+      async readNamespacedSecret(args) {
+        const [{ CoreV1Api }, { loadKubeConfig }] = await Promise.all([import('@kubernetes/client-node'), import('@docket/kube')]);
+        const kc = loadKubeConfig(env['KUBERNETES_SERVICE_HOST'] ? { inCluster: true } : {});
+        return kc.makeApiClient(CoreV1Api).readNamespacedSecret(args);
+      },
+    });
+    config = await module.loadConfig({ path }, { env, readSecret });
   } catch (e) {
     throw new CliError(`invalid --config ${path}: ${(e as Error).message}`, USAGE_EXIT);
   }
   return { module, config, metrics: module.createReporterMetrics({ config: config.metrics }) };
-}
-
-/**
- * Creates every configured target once and returns the per-leadership-term dispatcher factory for
- * the reporter service, plus a close for the targets (webhook keepalive timers).
- */
-function createDelivery(module: ReporterModule, config: LoadedReporter['config'], metrics: LoadedReporter['metrics'], logger: Logger, fetchImpl: typeof globalThis.fetch) {
-  const targets = new Map<string, Target>();
-  const targetLogger = logger.child({ component: 'targets' });
-  for (const t of config.targets) {
-    targets.set(t.name, t.definition.create(t.config, { fetch: fetchImpl, now: Date.now, logger: targetLogger }));
-  }
-  const d = config.delivery;
-  const dispatchLogger = logger.child({ component: 'dispatcher' });
-  return {
-    createDispatcher: (outbox: DeliveryStore, fence: () => boolean) => module.createDispatcher({
-      store: outbox, targets, concurrency: d.concurrency, maxAttempts: d.maxAttempts,
-      backoff: { baseMs: d.backoff.base, maxMs: d.backoff.max }, sendTimeoutMs: d.sendTimeout, pollIntervalMs: d.pollInterval,
-      fence, metrics, logger: dispatchLogger,
-    }),
-    close: async () => {
-      await Promise.all([...targets.values()].map((t) => t.close?.().catch(() => {})));
-    },
-  };
 }
