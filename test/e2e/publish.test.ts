@@ -204,12 +204,14 @@ describe('docket publish end to end', () => {
     assert.match(pub.stderr(), /pending results could not be written/);
   });
 
-  it("writes into Docket's store in process (sink.store), which docket serve then serves", { timeout: 60_000 }, async () => {
+  it("writes into Docket's store in process (sink.store), which docket serve then serves; an unreadable input fails the run", { timeout: 60_000 }, async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'docket-publish-store-')), 'reports.db');
-    const config = writeConfig({ sink: { store: `sqlite:${db}` }, producers: { 'kube-bench': { files: [fixturePath('kube-bench.json')] } } });
-    const run = await runDocket(['publish', '--config', config, '--log-level', 'warn'], { timeoutMs: 45_000 });
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /published kube-bench results to store sqlite/);
+    const missing = join(tmpdir(), 'docket-no-such-scan.json');
+    const config = writeConfig({ sink: { store: `sqlite:${db}` }, producers: { 'kube-bench': { files: [missing, fixturePath('kube-bench.json')] } } });
+    const run = await runDocket(['publish', '--config', config, '--log-level', 'fatal'], { timeoutMs: 45_000 });
+    // The unreadable input fails the run; the readable one is still published.
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /1 input\(s\) could not be used \(kube-bench: input not readable\); the others were published/);
     const served = await startDocket(['--listen', '127.0.0.1:0', '--store', `sqlite:${db}`, '--log-level', 'warn']);
     try {
       const names = await createKubectl(served.url).ok(['get', 'clusterpolicyreports.wgpolicyk8s.io', '-o', 'name']);

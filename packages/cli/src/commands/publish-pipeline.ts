@@ -6,7 +6,7 @@
  */
 import type { ReportWriter, WriterReportKey } from '@docket/kube';
 import type { OwnerReference } from '@docket/model';
-import { reportKeyId, reportName, type MappedResult, type Producer, type ProducerLogger, type ReportKey, type SourceHooks } from '@docket/producers';
+import { reportKeyId, reportName, type MappedResult, type Producer, type ProducerLogger, type ReportKey, type Skip, type SourceHooks } from '@docket/producers';
 import type { OwnerResolver } from './publish-owners.ts';
 import { dropReason, type PublishMetrics } from './publish-metrics.ts';
 
@@ -25,6 +25,8 @@ export interface TermOptions {
   logReports: boolean;
   /** Adapter states shared with /readyz; updated in place. */
   states: Map<string, AdapterState>;
+  /** Every skipped input, for the caller's own accounting (a one-shot run fails on unreadable files). */
+  onSkip?(adapter: string, skip: Skip): void;
 }
 
 /** The writer's key for a producer's report key: deterministic name, scope with the uid once known. */
@@ -79,6 +81,7 @@ function adapterHooks(spec: AdapterSpec, o: TermOptions): AdapterRun {
     onSkip(skip) {
       metrics.received(type);
       metrics.dropped(type, dropReason(skip));
+      o.onSkip?.(type, skip);
       if (skip.malformed) logger.warn({ adapter: type, reason: skip.skip }, 'malformed event skipped');
       else logger.debug({ adapter: type, reason: skip.skip }, 'event skipped');
     },

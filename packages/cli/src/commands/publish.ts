@@ -14,7 +14,7 @@ import {
   createLeaderElector, createLeaseClient, createReportClient, createReportWriter, loadKubeConfig,
   type LeaderElector, type ReportClient,
 } from '@docket/kube';
-import { producerRegistry, type ProducerDeps } from '@docket/producers';
+import { producerRegistry, type ProducerDeps, type Skip } from '@docket/producers';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CliError, USAGE_EXIT } from '../errors.ts';
 import { parseListen } from '../listen.ts';
@@ -134,7 +134,12 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   const types = Object.keys(producerRegistry).filter((t) => (config.producers as Record<string, unknown>)[t] !== undefined);
   const producerDeps: ProducerDeps = { logger: logger.child({ component: 'producer' }), now: Date.now, stdin: lazyStdin(deps), kube: sink.kc };
   const states = new Map<string, AdapterState>(types.map((t) => [t, 'idle']));
-  const termOptions = { owners, metrics, logger, logReports: config.logReports, states };
+  // Scan inputs that could not be read or parsed at all (a one-shot run then fails).
+  const badInputs: string[] = [];
+  const termOptions = {
+    owners, metrics, logger, logReports: config.logReports, states,
+    onSkip: (type: string, skip: Skip) => { if (skip.skip.startsWith('malformed: input')) badInputs.push(`${type}: ${skip.skip.slice('malformed: '.length)}`); },
+  };
   // Writes refused for good (invalid report, forbidden, bad client setup): their results are gone.
   const failedWrites = { count: 0 };
   const adapters = () => types.map((type) => makeAdapter(type, config, sink.client, producerDeps, metrics, logger, failedWrites));
@@ -150,6 +155,7 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
       await sink.close();
     }
     if (failedWrites.count > 0) throw new CliError(`${failedWrites.count} report write(s) were refused; see the log above`, 1);
+    if (badInputs.length > 0) throw new CliError(`${badInputs.length} input(s) could not be used (${badInputs.join('; ')}); the others were published`, 1);
     deps.out(`published ${types.join(', ')} results to ${sink.describe}`);
     return undefined;
   }
