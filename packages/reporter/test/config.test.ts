@@ -234,3 +234,8 @@ target:
   assert.deepEqual(c.targets[1]!.config['customFields'], { cluster: 'prod' });
   assert.deepEqual(c.unconfiguredTargets, [{ path: 'target.slack', reason: 'no webhook: only its channels are targets' }]);
 });
+
+test('a misspelt connection key is an error, not a silently unused target block', async () => {
+  await assert.rejects(loadConfig({ text: 'target:\n  webhook:\n    webhok: http://127.0.0.1:9/hook\n', file: 'docket.yaml' }),
+    (e: Error) => /target\.webhook/.test(e.message) && /webhok/.test(e.message));
+});

@@ -39,6 +39,10 @@ export function requiredKeys(definition: TargetDefinition<unknown>): string[] {
  */
 export function isUnconfigured(definition: TargetDefinition<unknown>, flat: Raw): boolean {
   if (flat['secretRef'] !== undefined || flat['mountedSecret'] !== undefined) return false;
+  // A key the target does not know is most likely a misspelt connection key (`webhok:`): validate
+  // the block so the user hears about it instead of losing the target silently.
+  const shape = (definition.configSchema as unknown as { shape?: Record<string, unknown> }).shape;
+  if (shape && Object.keys(flat).some((k) => k !== 'config' && !(k in shape))) return false;
   if (Array.isArray(flat['channels']) && flat['channels'].length > 0) return false;
   return requiredKeys(definition).every((k) => flat[k] === undefined);
 }
