@@ -35,9 +35,17 @@ describe('publish configuration', () => {
     assert.equal(c.writer.flushInterval, 1000);
     assert.equal(c.writer.ttl, 24 * 3_600_000);
     assert.equal(c.leaderElection.leaseDuration, 15_000);
+    assert.equal(c.writer.flushInterval, 1000);
     assert.deepEqual(Object.keys(c.producers).sort(), ['falco', 'hubble', 'kube-bench', 'kubearmor', 'kyverno', 'trivy', 'trivy-operator']);
     assert.deepEqual(writerLimitsFor(c, 'kyverno'), { maxResults: 100, ttlMs: 24 * 3_600_000 });
     assert.ok(Object.isFrozen(c));
+  });
+
+  it('reads durations as Go duration strings or numbers of seconds, like the reporter config', () => {
+    const w = (flushInterval: unknown) => parsePublishConfig({ producers: { falco: {} }, writer: { flushInterval } }).writer.flushInterval;
+    assert.deepEqual([w('250ms'), w('1m30s'), w('1.5s'), w(2), w(0.5)], [250, 90_000, 1500, 2000, 500]);
+    assert.deepEqual(issuesOf({ producers: { falco: {} }, writer: { flushInterval: '0s' } }), ['writer.flushInterval: must be longer than 0']);
+    assert.equal(issuesOf({ producers: { falco: {} }, writer: { flushInterval: '5 minutes' } }).length, 1);
   });
 
   it('reports every problem at once with its path', () => {

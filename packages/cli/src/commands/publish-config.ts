@@ -9,14 +9,20 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { fromPublisherEnv, producerRegistry } from '@docket/producers';
 
-const DURATION = /^(\d+)(ms|s|m|h)$/;
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `250ms`, `1s`, `5m`, `24h`, or a number of milliseconds. */
+/**
+ * A Go duration string (`500ms`, `1s`, `1m30s`, `24h`) or a number of seconds — the same spelling
+ * as the reporter's config (docs/config.md) — as milliseconds.
+ */
 export const durationSchema = z.union([
-  z.number().int().positive(),
-  z.string().regex(DURATION, 'expected a duration such as 500ms, 1s, 5m or 24h'),
-]).transform((v) => (typeof v === 'number' ? v : Number(DURATION.exec(v)![1]) * UNITS[DURATION.exec(v)![2]!]!));
+  z.number().positive(),
+  z.string().regex(DURATION, 'expected a duration such as 500ms, 30s, 1m30s or 24h, or a number of seconds'),
+]).transform((v) => (typeof v === 'number' ? Math.round(v * 1000)
+  : Math.round([...v.matchAll(PART)].reduce((ms, m) => ms + Number(m[1]) * UNITS[m[2]!]!, 0))))
+  .refine((ms) => ms > 0, 'must be longer than 0');
 
 const OUTPUT_GROUPS = ['wgpolicyk8s.io/v1alpha2', 'openreports.io/v1alpha1'] as const;
 
