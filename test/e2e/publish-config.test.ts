@@ -13,7 +13,7 @@ import { envConfigInput, parsePublishConfig, PublishConfigError, writerLimitsFor
 import { startServer, toProtoFlow, type TestServer } from '../../packages/producers/test/support/grpc-servers.ts';
 import { startDocket, type DocketServer } from '../support/docket.ts';
 import { createKubectl } from '../support/kubectl.ts';
-import { waitFor } from './publish-support.ts';
+import { startPublisher, waitFor, writeConfig } from './publish-support.ts';
 
 /** Producer configs are validated by each producer's own schema; the file-level type leaves them open. */
 const producer = (c: { producers: unknown }, type: string) => (c.producers as Record<string, Record<string, unknown> | undefined>)[type];
@@ -81,7 +81,7 @@ describe('publish configuration', () => {
   });
 });
 
-describe('env-only publish in process', () => {
+describe('env-only publish', () => {
   let docket: DocketServer;
   let hubble: TestServer;
   before(async () => {
@@ -117,6 +117,18 @@ describe('env-only publish in process', () => {
       assert.equal(report.results[0]!.rule, 'github.com:443/TCP');
     } finally {
       await handle.stop();
+    }
+  });
+
+  it('the real process reads the variables from its environment (main passes process.env)', { timeout: 30_000 }, async () => {
+    // The file names only the sink; the producer comes from HUBBLE_SERVICE, logging from LOG_REPORTS.
+    const pub = await startPublisher(writeConfig({ sink: { server: docket.url }, metrics: { listen: '127.0.0.1:0' }, writer: { flushInterval: '200ms' } }), [],
+      { ...process.env, HUBBLE_SERVICE: `127.0.0.1:${hubble.port}`, HUBBLE_INSECURE: 'true', LOG_REPORTS: 'true' });
+    try {
+      assert.match(pub.stdout(), /running hubble into/);
+      await waitFor('a logged result', () => (/"msg":"mapped result"/.test(pub.stderr()) ? true : undefined));
+    } finally {
+      assert.equal((await pub.stop()).code, 0, pub.stderr().slice(-2000));
     }
   });
 });
