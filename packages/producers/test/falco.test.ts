@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   createFalcoSource, falcoConfigSchema, falcoResult, falcoSeverity, FALCO_PRIORITIES, handleFalcoBody, stableResultId,
   type MappedResult, type Skip,
 } from '../src/index.ts';
+import { createTestPki } from './support/certs.ts';
 import { assertDecodes } from './support/decode.ts';
 import { fixture } from './support/fixtures.ts';
 import { testLogger } from './support/grpc-servers.ts';
@@ -89,4 +93,54 @@ test('HTTP endpoint on a real socket: http_output and falcosidekick bodies, bad 
   }
   assert.deepEqual(results.map((r) => r.result.policy), ['Terminal shell in container', 'Read sensitive file untrusted', 'Attach/Exec Pod', 'Attach to cluster-admin Role']);
   assert.deepEqual(skips.map((s) => s.skip), ['priority debug below informational', 'malformed: event without rule', 'malformed: body is not JSON']);
+});
+
+test('beyond loopback the endpoint needs TLS and authentication (config), and enforces the token and client certificates', { timeout: 20_000 }, async () => {
+  const issues = falcoConfigSchema.safeParse({ host: '0.0.0.0' }).error?.issues.map((i) => i.path.join('.'));
+  assert.deepEqual(issues, ['tls', 'tokenFile']);
+  assert.ok(falcoConfigSchema.safeParse({ host: '0.0.0.0', tls: { certFile: 'c', keyFile: 'k', clientCaFile: 'ca' } }).success);
+
+  const pki = createTestPki();
+  const tokenFile = join(pki.dir, 'token');
+  writeFileSync(tokenFile, 's3cret\n');
+  /** One HTTPS POST with node:https (custom CA, optional client certificate). */
+  const post = (port: number, headers: Record<string, string>, client = false) => new Promise<number>((resolve, reject) => {
+    const req = httpsRequest({
+      host: '127.0.0.1', port, path: '/', method: 'POST', ca: readFileSync(pki.caFile), servername: 'localhost',
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(client ? { cert: readFileSync(pki.clientCert), key: readFileSync(pki.clientKey) } : {}),
+    }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', reject);
+    req.end(JSON.stringify(events[0]));
+  });
+  const start = async (config: Record<string, unknown>) => {
+    const controller = new AbortController();
+    const results: MappedResult[] = [];
+    let running: Promise<void> | undefined;
+    const port = await new Promise<number>((resolve) => {
+      running = createFalcoSource(falcoConfigSchema.parse({ port: 0, ...config }), { logger: testLogger().logger, now: Date.now }, resolve)
+        .run({ onResult: (m) => results.push(m) }, controller.signal);
+    });
+    return { port, results, stop: async () => { controller.abort(); await running; } };
+  };
+  try {
+    const withToken = await start({ tls: { certFile: pki.serverCert, keyFile: pki.serverKey }, tokenFile });
+    try {
+      assert.equal(await post(withToken.port, {}), 401);
+      assert.equal(await post(withToken.port, { authorization: 'Bearer wrong' }), 401);
+      assert.equal(await post(withToken.port, { authorization: 'Bearer s3cret' }), 200);
+      assert.equal(withToken.results.length, 1);
+    } finally {
+      await withToken.stop();
+    }
+    const mtls = await start({ tls: { certFile: pki.serverCert, keyFile: pki.serverKey, clientCaFile: pki.caFile } });
+    try {
+      await assert.rejects(post(mtls.port, {}), 'a client without a certificate is refused in the handshake');
+      assert.equal(await post(mtls.port, {}, true), 200);
+    } finally {
+      await mtls.stop();
+    }
+  } finally {
+    pki.remove();
+  }
 });

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { MapOutcome, SourceHooks } from '../types.ts';
 import { isSkip } from '../types.ts';
@@ -31,12 +32,19 @@ function reply(res: ServerResponse, status: number, message: string): void {
  * of accepted results; 400 for bodies that are not JSON, 413 when too large, 404/405 otherwise.
  * `GET /healthz` answers 200 for probes.
  */
-export function createFalcoListener(config: FalcoMapConfig & { path: string; maxBodyBytes: number }, hooks: SourceHooks): RequestListener {
+export function createFalcoListener(config: FalcoMapConfig & { path: string; maxBodyBytes: number }, hooks: SourceHooks, token?: string): RequestListener {
+  // Compare digests so the check takes the same time whatever the header holds.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && url === '/healthz') return reply(res, 200, 'healthy');
     if (url !== config.path) return reply(res, 404, 'not found');
     if (req.method !== 'POST') return reply(res, 405, 'use POST');
+    if (expected && !timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
+      hooks.onSkip?.({ skip: 'unauthorized request' });
+      return reply(res, 401, 'missing or wrong bearer token');
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     let aborted = false;
