@@ -66,4 +66,32 @@ describe('docket publish under write faults', () => {
     }
     assert.deepEqual(Object.fromEntries([...counted].sort()), Object.fromEntries([...sent].sort()));
   });
+
+  it('waits for the report API (CRDs not installed yet: 404) instead of dropping results, then starts', { timeout: 60_000 }, async () => {
+    let missing = true;
+    proxy.fault = ({ url }) => (missing && url.includes('/apis/wgpolicyk8s.io/')
+      ? { code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' } : undefined);
+    const pub = await startPublisher(writeConfig({
+      sink: { server: proxy.url }, writer: { flushInterval: '200ms', ownerReferences: false },
+      metrics: { listen: '127.0.0.1:0' }, producers: { falco: { port: 0 } },
+    }));
+    try {
+      const waiting = await waitFor('not ready while the API is missing', async () => {
+        const res = await fetch(`${pub.metricsUrl}/readyz`);
+        const body = await res.json() as { waitingFor?: string };
+        return res.status === 503 && body.waitingFor ? body.waitingFor : undefined;
+      });
+      assert.match(waiting, /policyreports\.wgpolicyk8s\.io\/v1alpha2 is not served/);
+      assert.doesNotMatch(pub.stderr(), /falco endpoint listening/, 'producers wait for the API');
+      missing = false; // the CRDs get installed
+      const port = await pub.falcoPort(15_000);
+      const event = { rule: 'Late CRD', priority: 'Error', time: new Date().toISOString(), output: 'x', source: 'syscall', output_fields: { 'k8s.ns.name': 'crd', 'k8s.pod.name': 'p' } };
+      assert.equal((await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json' } })).status, 200);
+      const kubectl = createKubectl(docket.url);
+      await waitFor('the report', async () => ((await kubectl.run(['get', 'policyreports.wgpolicyk8s.io', '-n', 'crd', 'falco-pod-p'])).code === 0 ? true : undefined));
+      assert.equal((await fetch(`${pub.metricsUrl}/readyz`)).status, 200);
+    } finally {
+      assert.equal((await pub.stop()).code, 0, pub.stderr().slice(-2000));
+    }
+  });
 });

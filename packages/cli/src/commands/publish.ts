@@ -26,6 +26,7 @@ import { createPublishMetrics, startHealthServer, type PublishMetrics } from './
 import { createOwnerResolver, kubeOwnerReader, noOwners, type OwnerResolver } from './publish-owners.ts';
 import { runTerm, type AdapterSpec, type AdapterState } from './publish-pipeline.ts';
 import { createStoreReportClient } from './publish-sink.ts';
+import { probeReportApi, waitForReportApi } from './publish-preflight.ts';
 
 export interface PublishOptions {
   config?: string;
@@ -146,6 +147,11 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   const oneShot = types.every((t) => ONE_SHOT.has(t));
 
   if (oneShot) {
+    const missing = config.sink.store ? null : await probeReportApi(sink.client, config.writer.outputGroup);
+    if (missing) {
+      await sink.close();
+      throw new CliError(missing, 1);
+    }
     try {
       metrics.leader(true);
       await runTerm(adapters(), new AbortController().signal, termOptions);
@@ -161,11 +167,14 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   }
 
   let leading = !config.leaderElection.enabled;
+  // Set while the report API is missing (no CRDs yet): nothing starts, readiness says why.
+  let waitingFor: string | undefined;
   let health;
   try {
     health = await startHealthServer(listen.host, listen.port, metrics, () => ({
-      ready: [...states.values()].every((s) => s === 'streaming' || s === 'done' || s === 'idle') && (leading || config.leaderElection.enabled),
-      detail: { leader: leading, adapters: Object.fromEntries(states) },
+      ready: waitingFor === undefined && [...states.values()].every((s) => s === 'streaming' || s === 'done' || s === 'idle')
+        && (leading || config.leaderElection.enabled),
+      detail: { leader: leading, adapters: Object.fromEntries(states), ...(waitingFor ? { waitingFor } : {}) },
     }));
   } catch (e) {
     await sink.close();
@@ -208,9 +217,18 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
       onError: (e) => logger.warn({ err: e }, 'lease request failed'),
     });
     metrics.leader(false);
-    elector.start();
-  } else {
-    startTerm();
+  }
+  const lifetime = new AbortController();
+  const begin = () => (elector ? elector.start() : startTerm());
+  if (config.sink.store) begin();
+  else {
+    void waitForReportApi(sink.client, config.writer.outputGroup, lifetime.signal, (why, attempt) => {
+      waitingFor = why;
+      logger.warn({ attempt, reason: why }, 'waiting for the report API before starting producers');
+    }).then(() => {
+      waitingFor = undefined;
+      if (!lifetime.signal.aborted) begin();
+    });
   }
   deps.out(`Docket publisher running ${types.join(', ')} into ${sink.describe}; metrics on ${health.url}/metrics`);
   logger.info({ adapters: types, sink: sink.describe, metrics: health.url }, 'publishing');
@@ -219,6 +237,7 @@ export async function startPublish(opts: PublishOptions, deps: CliDeps): Promise
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info('stopping: flushing pending results');
+      lifetime.abort();
       current?.controller.abort();
       await current?.done;
       await elector?.stop();
