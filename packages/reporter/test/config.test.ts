@@ -239,3 +239,9 @@ test('a misspelt connection key is an error, not a silently unused target block'
   await assert.rejects(loadConfig({ text: 'target:\n  webhook:\n    webhok: http://127.0.0.1:9/hook\n', file: 'docket.yaml' }),
     (e: Error) => /target\.webhook/.test(e.message) && /webhok/.test(e.message));
 });
+
+test('docs/examples/local.yaml loads with nothing but the file (the README first-run example)', async () => {
+  const c = await loadConfig({ path: join(examples, 'local.yaml') });
+  assert.deepEqual(c.targets.map((t) => [t.type, t.config['webhook']]), [['webhook', 'http://127.0.0.1:9000/hook']]);
+  assert.deepEqual(c.sources.kubernetes, []);
+});
