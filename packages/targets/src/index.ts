@@ -27,8 +27,8 @@ export { telegramTarget, telegramConfigSchema, type TelegramConfig } from './tel
 export { formatTelegram, escapeMarkdownV2, TELEGRAM_MAX_TEXT, type ParseMode } from './telegram/format.ts';
 export { googlechatTarget, googleChatConfigSchema, type GoogleChatConfig } from './googlechat/index.ts';
 export { formatGoogleChat, GOOGLE_CHAT_MAX_BYTES } from './googlechat/format.ts';
-export { s3Target, s3ConfigSchema, objectUrl, type S3Config } from './s3/index.ts';
+export { s3Target, s3ConfigSchema, type S3Config } from './s3/index.ts';
 export { objectKey, formatObject } from './s3/format.ts';
-export { signV4, awsEncode, sha256Hex, toAmzDate, type SigV4Request, type SigV4Credentials } from './s3/sigv4.ts';
+export { classifyS3Error } from './s3/errors.ts';
 export { jiraTarget, jiraConfigSchema, type JiraConfig } from './jira/index.ts';
 export { formatIssue, renderSummary, resultLabel, dedupJql, type JiraFormatOptions } from './jira/format.ts';
