@@ -1,43 +1,15 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { classifyS3Error, formatObject, objectKey, s3Target, SendError } from '../src/index.ts';
+import { assertSigned, creds, isolateAwsEnvironment, s3Error } from './s3-support.ts';
 import { runTargetContract } from './support/contract.ts';
 import { ctx, NOW, notification, testDeps } from './support/fixtures.ts';
-import { startReceiver, type Receiver, type ReceivedRequest } from './support/receiver.ts';
+import { startReceiver, type Receiver } from './support/receiver.ts';
 
-// Keep the SDK's credential chain on this machine: no IMDS, no ~/.aws files, no ambient keys.
-// Every test config below also sets `endpoint` to a local receiver, so nothing can reach AWS.
-process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
-process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
-process.env['AWS_CONFIG_FILE'] = '/nonexistent/docket-aws-config';
-process.env['AWS_SHARED_CREDENTIALS_FILE'] = '/nonexistent/docket-aws-credentials';
-const AMBIENT = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_STS'];
-for (const k of AMBIENT) delete process.env[k];
-
-const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
-const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+isolateAwsEnvironment();
 const errorOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
-const s3Error = (code: string, message: string) =>
-  `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>R1</RequestId><HostId>H1</HostId></Error>`;
-
-/** Asserts a SigV4 S3 signature for `keyId` in `region` that covers the given headers. */
-function assertSigned(req: ReceivedRequest, keyId: string, region: string, signedHeaders: string[]): void {
-  const auth = req.headers['authorization'] ?? '';
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(auth);
-  assert.ok(m, `unexpected authorization header: ${auth}`);
-  assert.deepEqual([m[1], m[3], m[4]], [keyId, region, 's3']);
-  assert.equal(m[2], String(req.headers['x-amz-date']).slice(0, 8), 'credential scope date matches x-amz-date');
-  const signed = m[5]!.split(';');
-  for (const h of ['host', 'x-amz-content-sha256', 'x-amz-date', ...signedHeaders]) assert.ok(signed.includes(h), `${h} not signed (${m[5]})`);
-  assert.equal(req.headers['x-amz-content-sha256'], sha256(req.body), 'payload hash is the body\'s SHA-256');
-}
 
 describe('s3 format', () => {
   it('object key is stable per result', () => {
@@ -162,49 +134,6 @@ describe('s3 send (AWS SDK against a local S3-compatible endpoint)', () => {
     } finally {
       silent.closeAllConnections();
       await new Promise((r) => silent.close(r));
-    }
-  });
-
-  it('without static keys, credentials come from the SDK chain (environment)', async () => {
-    process.env['AWS_ACCESS_KEY_ID'] = 'AKIAFROMENV';
-    process.env['AWS_SECRET_ACCESS_KEY'] = 'env-secret';
-    try {
-      const t = s3Target.create(s3Target.configSchema.parse({ endpoint: receiver.url, pathStyle: true, bucket: 'reports', region: 'ap-south-1' }), testDeps());
-      await t.send([notification()], ctx());
-      assertSigned(receiver.requests[0]!, 'AKIAFROMENV', 'ap-south-1', []);
-    } finally {
-      delete process.env['AWS_ACCESS_KEY_ID'];
-      delete process.env['AWS_SECRET_ACCESS_KEY'];
-    }
-  });
-
-  it('IRSA: AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE are exchanged at STS for temporary keys', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'docket-irsa-'));
-    writeFileSync(join(dir, 'token'), 'projected-sa-token');
-    receiver.respond((req) => (req.method === 'POST'
-      ? {
-        status: 200, headers: { 'content-type': 'text/xml' },
-        body: '<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>'
-          + '<Credentials><AccessKeyId>ASIAFROMSTS</AccessKeyId><SecretAccessKey>sts-secret</SecretAccessKey><SessionToken>sts-session</SessionToken>'
-          + '<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>',
-      }
-      : { status: 200 }));
-    Object.assign(process.env, { AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/docket', AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token'), AWS_ENDPOINT_URL_STS: receiver.url });
-    try {
-      const t = s3Target.create(s3Target.configSchema.parse({ endpoint: receiver.url, pathStyle: true, bucket: 'reports', region: 'eu-west-1' }), testDeps());
-      await t.send([notification()], ctx());
-      await t.close?.();
-      const [sts, put] = receiver.requests;
-      const form = new URLSearchParams(sts!.text);
-      assert.equal(form.get('Action'), 'AssumeRoleWithWebIdentity');
-      assert.equal(form.get('RoleArn'), 'arn:aws:iam::123456789012:role/docket');
-      assert.equal(form.get('WebIdentityToken'), 'projected-sa-token');
-      assert.equal(put!.method, 'PUT');
-      assert.equal(put!.headers['x-amz-security-token'], 'sts-session');
-      assertSigned(put!, 'ASIAFROMSTS', 'eu-west-1', ['x-amz-security-token']);
-    } finally {
-      for (const k of ['AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ENDPOINT_URL_STS']) delete process.env[k];
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
