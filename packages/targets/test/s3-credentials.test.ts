@@ -50,7 +50,11 @@ describe('s3 credentials from the AWS SDK chain', () => {
       }
       : { status: 200 }));
     env({ AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/docket', AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'token'), AWS_ENDPOINT_URL_STS: receiver.url });
-    await send('eu-west-1');
+    const t = s3Target.create(s3Target.configSchema.parse({ endpoint: receiver.url, pathStyle: true, bucket: 'reports', region: 'eu-west-1' }), testDeps());
+    await t.send([notification()], ctx());
+    await t.send([notification({ resultId: 'r-2' })], ctx());
+    await t.close?.();
+    assert.deepEqual(receiver.requests.map((r) => r.method), ['POST', 'PUT', 'PUT'], 'temporary keys are cached by the target\'s client, not fetched per send');
     const [sts, put] = receiver.requests;
     const form = new URLSearchParams(sts!.text);
     assert.equal(form.get('Action'), 'AssumeRoleWithWebIdentity');
@@ -80,6 +84,7 @@ describe('s3 credentials from the AWS SDK chain', () => {
     await t.close?.();
     assert.ok(err instanceof SendError, String(err));
     assert.match(err.message, /could not load AWS credentials/);
+    assert.equal(err.retryable, true, 'a credential source may be briefly unavailable; the dispatcher bounds the retries');
     assert.equal(receiver.requests.length, 0);
   });
 });
