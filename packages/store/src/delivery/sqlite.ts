@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { ROW_COLUMNS, checkClaim, claimable, encodeNew, parseListOptions, toDelivery, toPage, type DeliveryRow } from './rows.ts';
 import type { ClaimRequest, DeliveryClaim, DeliveryCount, DeliveryState, DeliveryStore, DeliveryStoreOptions, NewDelivery } from './types.ts';
-import { createSyncPipeline, createWalSync } from '../sqlite/wal-sync.ts';
+import { createWalSync } from '../sqlite/wal-sync.ts';
+import { createGroupCommitter, type GroupCommitter } from '../sqlite/group-commit.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -54,11 +55,7 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
   // without an fsync and the call resolves once an fsync of the WAL, run on the thread pool, covers
   // it. The event loop never waits for the disk, and concurrent calls share one fsync.
   const walSync = sync === 'FULL' && opts.path !== ':memory:' ? createWalSync(opts.path) : undefined;
-  const pipeline = walSync ? createSyncPipeline(walSync) : undefined;
-  db.pragma(`synchronous = ${pipeline ? 'NORMAL' : sync}`);
-  const durable = <T>(value: T): Promise<T> => pipeline
-    ? new Promise((resolve, reject) => pipeline.after((e) => (e ? reject(e) : resolve(value))))
-    : Promise.resolve(value);
+  db.pragma(`synchronous = ${walSync ? 'NORMAL' : sync}`);
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   db.exec(SCHEMA);
 
@@ -112,11 +109,19 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
   });
 
   const idList = (ids: readonly string[]): string => JSON.stringify(ids.map(Number));
+  // Group commit, as for reports: the calls of one event-loop turn (a dispatcher's lanes marking
+  // and claiming side by side) share one transaction, each in its own savepoint. Enqueues and marks
+  // resolve once durable; claims need not wait (see claim).
+  const noRv = { getRv: () => 0, saveRv: () => undefined, committed: () => undefined };
+  const durableWrites = createGroupCommitter({ db, ...noRv, ...(walSync ? { sync: walSync } : {}) });
+  const claims = createGroupCommitter({ db, ...noRv });
+  const write = <T>(w: GroupCommitter, fn: () => T): Promise<T> => w.run(() => ({ value: fn() }));
   const listStatements = new Map<string, Database.Statement>();
 
   return {
     async enqueue(items, cursors = {}) {
-      return durable(enqueueTx.immediate(items, cursors, Date.now()));
+      const now = Date.now();
+      return write(durableWrites, () => enqueueTx(items, cursors, now));
     },
     async readCursor(name) {
       return s.getCursor.get(cluster, name) as string | undefined;
@@ -125,19 +130,20 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
       checkClaim(req.limit, req.leaseMs);
       // A claim need not wait for the disk: losing it leaves the rows pending, the state an
       // expired lease reaches anyway, and the mark that follows waits for an fsync covering both.
-      return claimTx.immediate(req, req.now ?? Date.now(), randomUUID());
+      const now = req.now ?? Date.now();
+      return write(claims, () => claimTx(req, now, randomUUID()));
     },
     async markSent(token, ids, now = Date.now()) {
-      return ids.length ? durable(s.sent.run(now, cluster, token, idList(ids)).changes) : 0;
+      return ids.length ? write(durableWrites, () => s.sent.run(now, cluster, token, idList(ids)).changes) : 0;
     },
     async markRetry(token, ids, error, nextAttemptAt) {
-      return ids.length ? durable(s.retry.run(error, nextAttemptAt, cluster, token, idList(ids)).changes) : 0;
+      return ids.length ? write(durableWrites, () => s.retry.run(error, nextAttemptAt, cluster, token, idList(ids)).changes) : 0;
     },
     async markDead(token, ids, error, now = Date.now()) {
-      return ids.length ? durable(s.dead.run(error, now, cluster, token, idList(ids)).changes) : 0;
+      return ids.length ? write(durableWrites, () => s.dead.run(error, now, cluster, token, idList(ids)).changes) : 0;
     },
     async release(token, ids) {
-      return ids.length ? s.release.run(cluster, token, idList(ids)).changes : 0;
+      return ids.length ? write(durableWrites, () => s.release.run(cluster, token, idList(ids)).changes) : 0;
     },
     async nextDueAt(target) {
       const a = s.minPending.get(cluster, target) as number | null;
@@ -170,6 +176,7 @@ export async function createSqliteDeliveryStore(opts: SqliteDeliveryOptions): Pr
       return s.prune.run(cluster, before, limit).changes;
     },
     async close() {
+      await Promise.all([durableWrites.drain(), claims.drain()]).catch(() => undefined);
       if (db.open) db.close();
       walSync?.close();
     },
