@@ -104,27 +104,34 @@ export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions)
       const now = req.now ?? Date.now();
       const token = randomUUID();
       const leaseUntil = now + req.leaseMs;
-      const rows = await inTx(pool, async (c) => {
+      const rows = req.ordered ? await inTx(pool, async (c) => {
+        // In order: one claimer per target at a time, and only the head of its queue.
         await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [DELIVERY_LOCK_CLASS, `${cluster}/${req.target}`]);
-        let ids: string[];
-        if (req.ordered) {
-          const head = await c.query(`SELECT id, state, next_attempt_at, lease_until FROM ${T}
-            WHERE cluster_id = $1 AND target = $2 AND state IN ('pending', 'inflight') ORDER BY id LIMIT $3`, [cluster, req.target, req.limit]);
-          ids = [];
-          for (const r of head.rows as DeliveryRow[]) {
-            if (!claimable(r, now)) break;
-            ids.push(String(r.id));
-          }
-        } else {
-          const due = await c.query(`SELECT id FROM ${T} WHERE cluster_id = $1 AND target = $2 AND state IN ('pending', 'inflight')
-            AND ${CLAIMABLE} ORDER BY id LIMIT $4`, [cluster, req.target, now, req.limit]);
-          ids = due.rows.map((r: { id: string }) => r.id);
+        const head = await c.query(`SELECT id, state, next_attempt_at, lease_until FROM ${T}
+          WHERE cluster_id = $1 AND target = $2 AND state IN ('pending', 'inflight') ORDER BY id LIMIT $3`, [cluster, req.target, req.limit]);
+        const ids: string[] = [];
+        for (const r of head.rows as DeliveryRow[]) {
+          if (!claimable(r, now)) break;
+          ids.push(String(r.id));
         }
         if (!ids.length) return [];
         // The condition again: a mark may have changed a row since the SELECT read it.
         const taken = await c.query(`UPDATE ${T} SET state = 'inflight', owner = $4, claim_token = $5, lease_until = $6, attempts = attempts + 1
           WHERE cluster_id = $1 AND id = ANY($2::bigint[]) AND ${CLAIMABLE} RETURNING ${ROW_COLUMNS}`,
         [cluster, ids, now, req.owner, token, leaseUntil]);
+        return taken.rows as DeliveryRow[];
+      }) : await inTx(pool, async (c) => {
+        // Any order: concurrent claimers skip each other's locked rows instead of queueing on a
+        // lock, and a claim need not wait for the disk (losing it leaves the rows claimable once
+        // its lease ends; the mark that follows is durable).
+        await c.query('SET LOCAL synchronous_commit = off');
+        // The CTE runs once (a locking CTE is never inlined): an IN (subquery LIMIT n) could be
+        // evaluated again by the plan and take more than n rows.
+        const taken = await c.query(`WITH due AS (SELECT id FROM ${T} WHERE cluster_id = $1 AND target = $2 AND state IN ('pending', 'inflight')
+            AND ${CLAIMABLE} ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
+          UPDATE ${T} d SET state = 'inflight', owner = $5, claim_token = $6, lease_until = $7, attempts = d.attempts + 1
+          FROM due WHERE d.id = due.id RETURNING ${ROW_COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ')}`,
+        [cluster, req.target, now, req.limit, req.owner, token, leaseUntil]);
         return taken.rows as DeliveryRow[];
       });
       rows.sort((a, b) => Number(a.id) - Number(b.id));
