@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { CliError, USAGE_EXIT } from './errors.ts';
 import { deliveriesCommand } from './commands/deliveries.ts';
 import { importCommand } from './commands/import.ts';
-import { publishCommand } from './commands/publish.ts';
+import { publishCommand } from './commands/publish-command.ts';
 import { serveCommand, type ServeHandle } from './commands/serve.ts';
 import { versionCommand } from './commands/version.ts';
 

@@ -8,7 +8,6 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { Command, Option } from 'commander';
 import { pino, type Logger } from 'pino';
 import {
   createLeaderElector, createLeaseClient, createReportClient, createReportWriter, loadKubeConfig,
@@ -18,7 +17,6 @@ import { producerRegistry, type ProducerDeps, type Skip } from '@docket/producer
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CliError, USAGE_EXIT } from '../errors.ts';
 import { parseListen } from '../listen.ts';
-import { serverOption } from './options.ts';
 import type { CliDeps } from '../program.ts';
 import type { ServeHandle } from './serve.ts';
 import { loadPublishConfig, PublishConfigError, writerLimitsFor, type PublishConfig } from './publish-config.ts';
@@ -28,32 +26,12 @@ import { runTerm, type AdapterSpec, type AdapterState } from './publish-pipeline
 import { createStoreReportClient } from './publish-sink.ts';
 import { probeReportApi, waitForReportApi } from './publish-preflight.ts';
 
-export interface PublishOptions {
-  config?: string;
-  server?: string;
-  kubeconfig?: string;
-  context?: string;
-  metricsListen?: string;
-  logLevel?: string;
-}
+import type { PublishOptions } from './publish-command.ts';
+export type { PublishOptions };
 
 /** Producers that read their whole input and finish; the others stream until stopped. */
 const ONE_SHOT = new Set(['trivy', 'kube-bench']);
 
-export function publishCommand(deps: CliDeps): Command {
-  return new Command('publish')
-    .description('turn producer events (Hubble, KubeArmor, Falco, Trivy, kube-bench, Kyverno) into reports')
-    .option('-c, --config <file>', 'publish configuration (YAML); without it only the policy-report-publisher environment variables apply')
-    .option('-s, --server <url>', 'write to this API server URL (overrides sink in the config)', serverOption)
-    .option('--kubeconfig <file>', 'kubeconfig file (overrides sink.kubeconfig)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--metrics-listen <host:port>', 'address of /metrics, /healthz and /readyz (overrides metrics.listen)')
-    .addOption(new Option('--log-level <level>', 'log level (overrides logLevel)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
-    .action(async (opts: PublishOptions) => {
-      const handle = await startPublish(opts, deps);
-      if (handle) deps.onServing(handle);
-    });
-}
 
 function withFlags(config: PublishConfig, opts: PublishOptions): PublishConfig {
   const sink = opts.server ? { ...config.sink, server: opts.server, kubeconfig: undefined, inCluster: undefined, store: undefined }
