@@ -120,20 +120,15 @@ export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions)
           WHERE cluster_id = $1 AND id = ANY($2::bigint[]) AND ${CLAIMABLE} RETURNING ${ROW_COLUMNS}`,
         [cluster, ids, now, req.owner, token, leaseUntil]);
         return taken.rows as DeliveryRow[];
-      }) : await inTx(pool, async (c) => {
-        // Any order: concurrent claimers skip each other's locked rows instead of queueing on a
-        // lock, and a claim need not wait for the disk (losing it leaves the rows claimable once
-        // its lease ends; the mark that follows is durable).
-        await c.query('SET LOCAL synchronous_commit = off');
-        // The CTE runs once (a locking CTE is never inlined): an IN (subquery LIMIT n) could be
-        // evaluated again by the plan and take more than n rows.
-        const taken = await c.query(`WITH due AS (SELECT id FROM ${T} WHERE cluster_id = $1 AND target = $2 AND state IN ('pending', 'inflight')
+      }) : (await pool.query(
+        // Any order: one statement, so one round trip; concurrent claimers skip each other's
+        // locked rows instead of queueing on a lock. The CTE runs once (a locking CTE is never
+        // inlined): an IN (subquery LIMIT n) could be evaluated again by the plan and take more.
+        `WITH due AS (SELECT id FROM ${T} WHERE cluster_id = $1 AND target = $2 AND state IN ('pending', 'inflight')
             AND ${CLAIMABLE} ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
           UPDATE ${T} d SET state = 'inflight', owner = $5, claim_token = $6, lease_until = $7, attempts = d.attempts + 1
           FROM due WHERE d.id = due.id RETURNING ${ROW_COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ')}`,
-        [cluster, req.target, now, req.limit, req.owner, token, leaseUntil]);
-        return taken.rows as DeliveryRow[];
-      });
+        [cluster, req.target, now, req.limit, req.owner, token, leaseUntil])).rows as DeliveryRow[];
       rows.sort((a, b) => Number(a.id) - Number(b.id));
       const claim: DeliveryClaim = { token, owner: req.owner, leaseUntil, items: rows.map(toDelivery) };
       return claim;
