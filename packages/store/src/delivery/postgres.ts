@@ -57,7 +57,10 @@ async function inTx<R>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<R>): Pro
 
 export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions): Promise<DeliveryStore> {
   const cluster = opts.clusterId ?? 'default';
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 4 });
+  // A dispatcher runs up to (targets × concurrency) claims and marks at once; each holds a
+  // connection for one statement. Too few connections queue them all (4 capped a 16-lane
+  // webhook at about 300 sends/s).
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 16 });
   pool.on('error', () => undefined); // idle-client errors; the next query reports the problem
   try {
     // Two replicas starting together must not race on CREATE ... IF NOT EXISTS (it is not atomic).

@@ -122,7 +122,7 @@ export interface DeliveryStore {
 export interface DeliveryStoreOptions {
   /** Rows belong to this cluster (the report store's `clusterId`); default "default". */
   clusterId?: string;
-  /** PostgreSQL pool size; default 4. */
+  /** PostgreSQL pool size; default 16 (claims and marks of every dispatcher lane run side by side). */
   poolSize?: number;
   /** SQLite busy timeout while the report store holds the write lock; default 5000 ms. */
   busyTimeoutMs?: number;
