@@ -26,6 +26,7 @@ export interface SqliteStoreOptions extends StoreOptions {
 
 /** Give pages back to the OS only when more than this share of the file is free (else reuse them). */
 const VACUUM_FREE_RATIO = 0.25;
+const OPTIMIZE_INTERVAL_MS = 3_600_000;
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<ReportStore> {
   const o = resolveStoreOptions(opts);
@@ -74,12 +75,19 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     return String(compacted);
   }
 
+  let lastOptimize = Date.now();
   function housekeeping(): void {
     if (closed) return;
     const free = db.pragma('freelist_count', { simple: true }) as number;
     const pages = db.pragma('page_count', { simple: true }) as number;
     if (free > pages * VACUUM_FREE_RATIO) db.pragma(`incremental_vacuum(${Math.floor(free / 2)})`);
-    db.pragma('optimize');
+    // ANALYZE (through optimize) reads whole indexes: bounded by analysis_limit and run once an hour,
+    // not with every compaction, so it cannot stall reads every minute on a large file.
+    if (Date.now() - lastOptimize >= OPTIMIZE_INTERVAL_MS) {
+      lastOptimize = Date.now();
+      db.pragma('analysis_limit = 1000');
+      db.pragma('optimize');
+    }
   }
 
   const timer = setInterval(() => {
