@@ -74,6 +74,11 @@ export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions)
   }
 
   const idArray = (ids: readonly string[]): string[] => ids.map((id) => String(Number(id)));
+  const sentMarks = createMarkBatcher(async (tokens, ids, doneAt) => (await pool.query(
+    `UPDATE ${T} d SET state = 'sent', done_at = u.done_at, ${UNCLAIM}
+      FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS u(token, id, done_at)
+      WHERE d.cluster_id = $1 AND d.id = u.id AND d.claim_token = u.token AND d.state = 'inflight'
+      RETURNING u.token, d.id::text AS id`, [cluster, tokens, ids, doneAt])).rows.map((r: { token: string; id: string }) => `${r.token}/${r.id}`));
   const mark = async (sql: string, params: unknown[]): Promise<number> => (await pool.query(sql, params)).rowCount ?? 0;
 
   return {
@@ -137,7 +142,7 @@ export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions)
       return claim;
     },
     async markSent(token, ids, now = Date.now()) {
-      return ids.length ? mark(`UPDATE ${T} SET state = 'sent', done_at = $4, ${UNCLAIM} WHERE ${HELD}`, [cluster, token, idArray(ids), now]) : 0;
+      return ids.length ? sentMarks.add(token, idArray(ids), now) : 0;
     },
     async markRetry(token, ids, error, nextAttemptAt) {
       return ids.length
@@ -189,6 +194,36 @@ export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions)
     },
     async close() {
       await pool.end();
+    },
+  };
+}
+
+/**
+ * Marks of one event-loop turn (a dispatcher's lanes finishing side by side) go out as ONE
+ * statement and one commit instead of one each: on PostgreSQL the per-mark commit was what capped
+ * one-request-per-result targets. Each caller gets the number of its own rows marked.
+ */
+function createMarkBatcher(run: (tokens: string[], ids: string[], doneAt: number[]) => Promise<string[]>) {
+  // `run` answers the `token/id` of every row it marked.
+  let pending: { token: string; ids: string[]; at: number; resolve: (n: number) => void; reject: (e: unknown) => void }[] = [];
+  function flush(): void {
+    const batch = pending;
+    pending = [];
+    const tokens: string[] = [];
+    const ids: string[] = [];
+    const doneAt: number[] = [];
+    for (const p of batch) for (const id of p.ids) { tokens.push(p.token); ids.push(id); doneAt.push(p.at); }
+    run(tokens, ids, doneAt).then((marked) => {
+      const done = new Set(marked);
+      for (const p of batch) p.resolve(p.ids.filter((id) => done.has(`${p.token}/${id}`)).length);
+    }, (err: unknown) => { for (const p of batch) p.reject(err); });
+  }
+  return {
+    add(token: string, ids: string[], at: number): Promise<number> {
+      return new Promise((resolve, reject) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ token, ids, at, resolve, reject });
+      });
     },
   };
 }
