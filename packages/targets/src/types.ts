@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { ObjectReference, ReportResult } from '@docket/model';
+import { withTls } from './tls-fetch.ts';
 
 /**
  * One new (or, for resolve-style targets, fixed) result together with the report it came from.
@@ -85,7 +86,41 @@ export interface TargetDefinition<C = unknown> {
   create(config: C, deps: TargetDeps): Target;
 }
 
-/** Declares a definition with its config type inferred from the schema. */
-export function defineTarget<C>(definition: TargetDefinition<C>): TargetDefinition<C> {
-  return definition;
+/** What `defineTarget` hands a target's own `create`. */
+export interface TargetContext {
+  /** The configured `name`, else the definition's `displayName`. */
+  name: string;
+  /** The composition root's deps, `fetch` replaced per the config's `certificate`/`skipTLS` (unless `ownTls`). */
+  deps: TargetDeps;
+}
+
+/** A target's definition as written in its folder; `defineTarget` turns it into a `TargetDefinition`. */
+export interface TargetSpec<C> extends Omit<TargetDefinition<C>, 'create'> {
+  /** The target does TLS itself (its client is not `deps.fetch`): deps are passed unchanged. */
+  ownTls?: boolean;
+  /** Builds one instance; `type` and `name` are filled in from the definition and context. */
+  create(config: C, ctx: TargetContext): Omit<Target, 'type' | 'name'>;
+}
+
+/** The common keys every target config has (`targetConfigSchema`) that `defineTarget` reads. */
+interface CommonKeys {
+  name?: string | undefined;
+  certificate?: string | undefined;
+  skipTLS?: boolean | undefined;
+}
+
+/**
+ * Declares a target: the name default, the TLS-aware fetch and the instance's `type`/`name` are
+ * done here once, so each target's `create` holds only what is its own.
+ */
+export function defineTarget<C extends CommonKeys>(spec: TargetSpec<C>): TargetDefinition<C> {
+  const { create, ownTls, ...definition } = spec;
+  return {
+    ...definition,
+    create(config, rootDeps) {
+      const name = config.name ?? spec.displayName;
+      const deps = ownTls ? rootDeps : withTls(config, rootDeps);
+      return { ...create(config, { name, deps }), type: spec.type, name };
+    },
+  };
 }

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { goDurationSchema, httpUrlSchema, parseGoDuration, secret, targetConfigSchema } from '../common-config.ts';
 import { joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatAlertmanager } from './format.ts';
 import { postAlerts } from './send.ts';
 
@@ -27,9 +26,7 @@ export const alertmanagerTarget = defineTarget<AlertmanagerConfig>({
   aliases: ['alertManager'],
   resolvesFixed: true,
   configSchema: alertmanagerConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'AlertManager';
+  create(config, { name, deps }) {
     const url = joinUrl(config.host, '/api/v2/alerts');
     const headers = { ...(config.token ? { authorization: config.token } : {}), ...(config.headers ?? {}) };
     const opts = {
@@ -38,7 +35,7 @@ export const alertmanagerTarget = defineTarget<AlertmanagerConfig>({
       ...(config.customFields ? { customFields: config.customFields } : {}),
     };
     return {
-      type: 'alertmanager', name, maxBatch: 100,
+      maxBatch: 100,
       send: (batch, ctx) => postAlerts(deps, name, url, headers, formatAlertmanager(batch, deps.now(), opts), ctx),
     };
   },

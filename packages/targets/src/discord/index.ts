@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { DISCORD_LIMITS, formatDiscord } from './format.ts';
 import { postDiscord } from './send.ts';
 
@@ -15,11 +14,9 @@ export const discordTarget = defineTarget<DiscordConfig>({
   type: 'discord',
   displayName: 'Discord',
   configSchema: discordConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Discord';
+  create(config, { name, deps }) {
     return {
-      type: 'discord', name, maxBatch: DISCORD_LIMITS.embeds,
+      maxBatch: DISCORD_LIMITS.embeds,
       send: (batch, ctx) => postDiscord(deps, name, config.webhook, config.headers, formatDiscord(batch, deps.now(), config.customFields), ctx),
     };
   },

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { basicAuth, joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatBulk, formatDocument, indexName } from './format.ts';
 import { postBulk, putDocument } from './send.ts';
 
@@ -29,9 +28,7 @@ export const elasticsearchTarget = defineTarget<ElasticsearchConfig>({
   displayName: 'Elasticsearch',
   aliases: ['elasticSearch'],
   configSchema: elasticsearchConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Elasticsearch';
+  create(config, { name, deps }) {
     const headers: Record<string, string> = {
       ...(config.apiKey ? { authorization: `ApiKey ${config.apiKey}` }
         : config.username ? { authorization: basicAuth(config.username, config.password ?? '') } : {}),
@@ -40,7 +37,7 @@ export const elasticsearchTarget = defineTarget<ElasticsearchConfig>({
     const bulk = config.bulk ?? true;
     const index = () => indexName(config.index ?? 'policy-reporter', config.rotation ?? 'daily', deps.now());
     return {
-      type: 'elasticsearch', name, maxBatch: bulk ? 200 : 1,
+      maxBatch: bulk ? 200 : 1,
       async send(batch, ctx) {
         if (bulk) {
           const body = formatBulk(batch, index(), deps.now(), config.customFields);

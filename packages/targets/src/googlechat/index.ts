@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatGoogleChat } from './format.ts';
 import { postGoogleChat } from './send.ts';
 
@@ -16,11 +15,9 @@ export const googlechatTarget = defineTarget<GoogleChatConfig>({
   displayName: 'GoogleChat',
   aliases: ['googleChat'],
   configSchema: googleChatConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'GoogleChat';
+  create(config, { name, deps }) {
     return {
-      type: 'googlechat', name, maxBatch: 1,
+      maxBatch: 1,
       async send(batch, ctx) {
         for (const n of batch) await postGoogleChat(deps, name, config.webhook, config.headers, formatGoogleChat(n, config.customFields), ctx);
       },

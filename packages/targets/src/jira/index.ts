@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { basicAuth } from '../http.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { dedupJql, formatIssue } from './format.ts';
 import { createIssue, findIssueKey } from './send.ts';
 
@@ -32,9 +31,7 @@ export const jiraTarget = defineTarget<JiraConfig>({
   type: 'jira',
   displayName: 'Jira',
   configSchema: jiraConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Jira';
+  create(config, { name, deps }) {
     const secretValue = config.apiToken ?? config.password;
     const auth = config.username ? basicAuth(config.username, secretValue ?? '') : secretValue ? `Bearer ${secretValue}` : undefined;
     const connection = {
@@ -49,7 +46,7 @@ export const jiraTarget = defineTarget<JiraConfig>({
       ...(config.customFields ? { customFields: config.customFields } : {}),
     };
     return {
-      type: 'jira', name, maxBatch: 1,
+      maxBatch: 1,
       async send(batch, ctx) {
         for (const n of batch) {
           if (n.fixed) continue;

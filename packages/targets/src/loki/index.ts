@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { basicAuth, joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatLoki } from './format.ts';
 import { postLoki } from './send.ts';
 
@@ -22,9 +21,7 @@ export const lokiTarget = defineTarget<LokiConfig>({
   type: 'loki',
   displayName: 'Loki',
   configSchema: lokiConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Loki';
+  create(config, { name, deps }) {
     const url = joinUrl(config.host, config.path ?? '/loki/api/v1/push');
     const headers = {
       ...(config.username ? { authorization: basicAuth(config.username, config.password ?? '') } : {}),
@@ -32,7 +29,7 @@ export const lokiTarget = defineTarget<LokiConfig>({
     };
     const labels = config.customLabels ? { ...config.customLabels, ...config.customFields } : config.customFields;
     return {
-      type: 'loki', name, maxBatch: 500,
+      maxBatch: 500,
       send: (batch, ctx) => postLoki(deps, name, url, headers, formatLoki(batch, deps.now(), labels), ctx),
     };
   },

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatTeams } from './format.ts';
 import { postTeams } from './send.ts';
 
@@ -17,11 +16,9 @@ export const msteamsTarget = defineTarget<TeamsConfig>({
   displayName: 'Teams',
   aliases: ['teams'],
   configSchema: teamsConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Teams';
+  create(config, { name, deps }) {
     return {
-      type: 'msteams', name, maxBatch: 10,
+      maxBatch: 10,
       send: (batch, ctx) => postTeams(deps, name, config.webhook, config.headers, formatTeams(batch, config.customFields), ctx),
     };
   },

@@ -50,8 +50,8 @@ export const s3Target = defineTarget<S3Config>({
   type: 's3',
   displayName: 'S3',
   configSchema: s3ConfigSchema,
-  create(config, deps) {
-    const name = config.name ?? 'S3';
+  ownTls: true,
+  create(config, { name, deps }) {
     let putter: Promise<S3Putter> | undefined;
     const load = (): Promise<S3Putter> => {
       putter ??= import('./client.ts').then((m) => m.createS3Putter(config)).catch((err: unknown) => {
@@ -61,7 +61,7 @@ export const s3Target = defineTarget<S3Config>({
       return putter;
     };
     return {
-      type: 's3', name, maxBatch: 1,
+      maxBatch: 1,
       async send(batch, ctx) {
         const client = await load();
         for (const n of batch) {

@@ -1,6 +1,5 @@
 import { secret, targetConfigSchema, httpUrlSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatSlack, SLACK_MAX_BATCH } from './format.ts';
 import { postSlack } from './send.ts';
 import { z } from 'zod';
@@ -18,11 +17,9 @@ export const slackTarget = defineTarget<SlackConfig>({
   type: 'slack',
   displayName: 'Slack',
   configSchema: slackConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Slack';
+  create(config, { name, deps }) {
     return {
-      type: 'slack', name, maxBatch: SLACK_MAX_BATCH,
+      maxBatch: SLACK_MAX_BATCH,
       send: (batch, ctx) => postSlack(deps, name, config.webhook, config.headers,
         formatSlack(batch, { ...(config.channel ? { channel: config.channel } : {}), ...(config.customFields ? { customFields: config.customFields } : {}) }), ctx),
     };

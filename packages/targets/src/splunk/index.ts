@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatSplunk } from './format.ts';
 import { postSplunk } from './send.ts';
 
@@ -22,9 +21,7 @@ export const splunkTarget = defineTarget<SplunkConfig>({
   type: 'splunk',
   displayName: 'Splunk',
   configSchema: splunkConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Splunk';
+  create(config, { name, deps }) {
     const url = /\/services\/collector/.test(config.host) ? config.host : joinUrl(config.host, '/services/collector/event');
     const headers = { authorization: `Splunk ${config.token}`, ...(config.headers ?? {}) };
     const opts = {
@@ -33,7 +30,7 @@ export const splunkTarget = defineTarget<SplunkConfig>({
       ...(config.customFields ? { customFields: config.customFields } : {}),
     };
     return {
-      type: 'splunk', name, maxBatch: 200,
+      maxBatch: 200,
       send: (batch, ctx) => postSplunk(deps, name, url, headers, formatSplunk(batch, deps.now(), opts), ctx),
     };
   },

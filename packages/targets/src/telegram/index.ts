@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { httpUrlSchema, secret, targetConfigSchema } from '../common-config.ts';
 import { joinUrl } from '../http.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatTelegram } from './format.ts';
 import { postTelegram } from './send.ts';
 
@@ -22,13 +21,11 @@ export const telegramTarget = defineTarget<TelegramConfig>({
   type: 'telegram',
   displayName: 'Telegram',
   configSchema: telegramConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Telegram';
+  create(config, { name, deps }) {
     const url = joinUrl(config.webhook ?? 'https://api.telegram.org', `/bot${config.token}/sendMessage`);
     const opts = { chatId: config.chatId, parseMode: config.parseMode ?? 'MarkdownV2', ...(config.customFields ? { customFields: config.customFields } : {}) } as const;
     return {
-      type: 'telegram', name, maxBatch: 1,
+      maxBatch: 1,
       async send(batch, ctx) {
         for (const n of batch) await postTelegram(deps, name, url, config.headers, formatTelegram(n, deps.now(), opts), ctx);
       },

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { goDurationSchema, httpUrlSchema, parseGoDuration, secret, targetConfigSchema } from '../common-config.ts';
 import { defineTarget } from '../types.ts';
-import { withTls } from '../tls-fetch.ts';
 import { formatHeartbeat, formatWebhook } from './format.ts';
 import { postWebhook } from './send.ts';
 
@@ -25,9 +24,7 @@ export const webhookTarget = defineTarget<WebhookConfig>({
   type: 'webhook',
   displayName: 'Webhook',
   configSchema: webhookConfigSchema,
-  create(config, rootDeps) {
-    const deps = withTls(config, rootDeps);
-    const name = config.name ?? 'Webhook';
+  create(config, { name, deps }) {
     const headers = { ...(config.token ? { authorization: config.token } : {}), ...(config.headers ?? {}) };
     const intervalMs = config.keepalive?.interval ? parseGoDuration(config.keepalive.interval) ?? 0 : 0;
     let timer: NodeJS.Timeout | undefined;
@@ -41,7 +38,7 @@ export const webhookTarget = defineTarget<WebhookConfig>({
       timer.unref();
     }
     return {
-      type: 'webhook', name, maxBatch: 1,
+      maxBatch: 1,
       async send(batch, ctx) {
         for (const n of batch) await postWebhook(deps, name, config.webhook, headers, formatWebhook(n, deps.now(), config.customFields), ctx);
       },
