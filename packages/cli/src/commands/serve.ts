@@ -112,7 +112,7 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
   // Loaded here rather than at the top so `docket import`/`version` start without the server code.
   const [{ openStore }, { buildApiServer }] = await Promise.all([import('@docket/store'), import('@docket/apiserver')]);
   const store = await openWithTimeout(() => openStore(location.url, { clusterId: opts.clusterId, historyRetentionMs: opts.historyRetention }), describeStore(location));
-  // The API reads delivery state (GET /docket/v1/deliveries) through its own outbox connection.
+  // One outbox for the API (GET /docket/v1/deliveries) and the reporter, which writes to it.
   let deliveries: DeliveryStore | undefined;
   if (reporter) {
     try {
@@ -143,6 +143,7 @@ export async function startServe(opts: ServeOptions, deps: CliDeps): Promise<Ser
     try {
       service = await module.startReporterService({
         config, storeUrl: location.url, store: module.timeCalls(store, metrics.storeLatency), historyRetentionMs: opts.historyRetention,
+        ...(deliveries ? { outbox: deliveries } : {}),
         env: { hostname: hostname(), podName: deps.env?.['POD_NAME'], podNamespace: deps.env?.['POD_NAMESPACE'] },
         logger: logger.child({ component: 'reporter' }), metrics,
         // Targets are created per leadership term and closed with it (webhook keepalives run on the leader only).

@@ -29,6 +29,8 @@ export interface ReporterServiceOptions {
   storeUrl: string;
   /** The already open report store (cluster id = its `clusterId`). */
   store: ReportStore;
+  /** An outbox the caller already has open on `storeUrl` (it stays the caller's to close); else one is opened here. */
+  outbox?: DeliveryStore;
   historyRetentionMs?: number;
   env: PlanEnv;
   logger?: PipelineLogger;
@@ -48,14 +50,15 @@ export interface ReporterService {
   readonly plan: ReporterPlan;
   readonly outbox: DeliveryStore;
   readonly leadership: Leadership;
-  /** Stops sources, feeds and dispatcher, gives up leadership, closes the outbox. Idempotent. */
+  /** Stops sources, feeds and dispatcher, gives up leadership, closes the outbox it opened. Idempotent. */
   stop(): Promise<void>;
 }
 
 export async function startReporterService(opts: ReporterServiceOptions): Promise<ReporterService> {
   const logger = opts.logger ?? silentLogger;
   const plan = planFromConfig(opts.config, opts.env);
-  const outbox = await openDeliveryStore(opts.storeUrl, { clusterId: opts.store.clusterId });
+  const outbox = opts.outbox ?? await openDeliveryStore(opts.storeUrl, { clusterId: opts.store.clusterId });
+  const closeOutbox = (): Promise<void> => (opts.outbox ? Promise.resolve() : outbox.close());
   const stores = new Map<string, ReportStore>([[opts.store.clusterId, opts.store]]);
   const extra: ReportStore[] = [];
   try {
@@ -67,7 +70,7 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
     }
   } catch (e) {
     await Promise.all(extra.map((s) => s.close().catch(() => {})));
-    await outbox.close();
+    await closeOutbox();
     throw e;
   }
   const kcs = new Map(plan.sources.map((s) => [s.name, loadKubeConfig(s.connection)]));
@@ -148,7 +151,7 @@ export async function startReporterService(opts: ReporterServiceOptions): Promis
       gaugeStop.abort();
       while (tasks.size > 0) await Promise.all([...tasks]);
       await Promise.all(extra.map((s) => s.close().catch(() => {})));
-      await outbox.close();
+      await closeOutbox();
     })(),
   };
 }
