@@ -32,6 +32,8 @@ const SCHEMA = [
 const T = 'docket_deliveries';
 const HELD = `cluster_id = $1 AND claim_token = $2 AND state = 'inflight' AND id = ANY($3::bigint[])`;
 const UNCLAIM = 'owner = NULL, claim_token = NULL, lease_until = NULL';
+/** ROW_COLUMNS qualified by the alias `d` (claims join the table with a CTE). */
+const D_ROW_COLUMNS = ROW_COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ');
 const CLAIMABLE = `((state = 'pending' AND next_attempt_at <= $3) OR (state = 'inflight' AND lease_until <= $3))`;
 
 export interface PostgresDeliveryOptions extends DeliveryStoreOptions {
@@ -135,7 +137,7 @@ export async function createPostgresDeliveryStore(opts: PostgresDeliveryOptions)
         `WITH due AS (SELECT id FROM ${T} WHERE cluster_id = $1 AND target = $2 AND state IN ('pending', 'inflight')
             AND ${CLAIMABLE} ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED)
           UPDATE ${T} d SET state = 'inflight', owner = $5, claim_token = $6, lease_until = $7, attempts = d.attempts + 1
-          FROM due WHERE d.id = due.id RETURNING ${ROW_COLUMNS.split(',').map((c) => `d.${c.trim()}`).join(', ')}`,
+          FROM due WHERE d.id = due.id RETURNING ${D_ROW_COLUMNS}`,
         [cluster, req.target, now, req.limit, req.owner, token, leaseUntil])).rows as DeliveryRow[];
       rows.sort((a, b) => Number(a.id) - Number(b.id));
       const claim: DeliveryClaim = { token, owner: req.owner, leaseUntil, items: rows.map(toDelivery) };
