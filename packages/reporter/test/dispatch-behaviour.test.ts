@@ -214,7 +214,8 @@ it('hands a claim back unsent when its lease could run out during the send, or t
       if (c.items.length && claims === 2) leading = false;
       return c;
     },
-    async release(token, ids) { releases++; return store.release(token, ids); },
+    // Counted once the release is done: the outbox commits it with the other calls of its turn.
+    async release(token, ids) { const n = await store.release(token, ids); releases++; return n; },
   };
   const d = createDispatcher({
     store: slowFirstClaim, targets: new Map([['hook', webhook(receiver.url)]]), sendTimeoutMs: 1000, leaseMs: 1200, pollIntervalMs: 50, fence: () => leading,
