@@ -10,7 +10,7 @@ import { openDeliveryStore, openStore } from '@docket/store';
 import { createTestDatabase } from '../../../test/support/pg.ts';
 import { startLeaseServer } from '../../kube/test/support/lease-server.ts';
 import {
-  createAdvisoryLockLeadership, createLeaseLeadership, createPipeline, type Leadership, type PipelineTargetSpec,
+  createAdvisoryLockLeadership, createLeaseLeadership, createPipeline, cursorName, type Leadership, type PipelineTargetSpec,
 } from '../src/pipeline/index.ts';
 import { allDeliveries, policiesOf, putReport, waitFor } from './pipeline-support.ts';
 
@@ -46,12 +46,15 @@ test('Lease leadership: a leader change mid-stream loses and repeats nothing', a
   await waitFor('a leader', () => a.leadership.isLeader() || b.leadership.isLeader());
   const leader = a.leadership.isLeader() ? a : b;
   const follower = leader === a ? b : a;
+  // The leader primes first (its cursor is written): reports written before that are pre-existing, and
+  // `skip` (skipExistingOnStartup) rightly never hears of them, which is not what this test is about.
+  await waitFor('the leader primed', async () => (await leader.outbox.readCursor(cursorName('default', POLR))) !== undefined);
 
   for (let i = 0; i < 10; i++) await putReport(writer, 'ns', `r${i}`, [{ policy: `x${i}` }]);
   await leader.stop(); // releases the lease mid-stream; the follower continues from the cursor
   for (let i = 10; i < 20; i++) await putReport(writer, 'ns', `r${i}`, [{ policy: `x${i}` }]);
   await waitFor('follower leads', () => follower.leadership.isLeader());
-  await waitFor('all rows', async () => (await allDeliveries(a.outbox, 'skip')).length >= 20);
+  await waitFor('all rows', async () => (await allDeliveries(a.outbox, 'skip')).length >= 20, 20_000);
   await new Promise((r) => setTimeout(r, 200));
   const want = Array.from({ length: 20 }, (_, i) => `x${i}`).sort();
   assert.deepEqual(policiesOf(await allDeliveries(a.outbox, 'skip')), want);
