@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseBenchArgs, USAGE } from './lib/args.ts';
+import { parseBenchArgs, toBenchPlan, USAGE } from './lib/args.ts';
 import { createCleanup } from './lib/cleanup.ts';
 import { assertEtcdInstalled, runEtcd } from './lib/etcd.ts';
 import { runDocket } from './lib/docket.ts';
+import { runFloor } from './lib/floor.ts';
 import { generateReports, rawBytes } from './lib/reports.ts';
 import { toSummary } from './lib/summary.ts';
 import { round } from './lib/stats.ts';
@@ -34,7 +35,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 0;
   }
-  if (opts.only !== 'docket') assertEtcdInstalled();
+  const plan = toBenchPlan(opts);
+  if (plan.etcd) assertEtcdInstalled();
 
   const cleanup = createCleanup(log);
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -52,12 +54,14 @@ async function main(): Promise<number> {
     log(`generating ${opts.reports} reports`);
     const { reports, renamed } = await generateReports(genReportsPath(), opts.reports);
     if (renamed > 0) log(`renamed ${renamed} repeated (namespace, name) pairs from the generator so every report is a distinct object`);
-    const etcd = opts.only === 'docket' ? undefined : await runEtcd(join(dir, 'etcd-run'), reports, opts.writers, cleanup, log);
-    const docket = opts.only === 'etcd'
-      ? undefined
-      : await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests, cpuProfDir: opts.cpuProfDir, historyRetentionS: opts.historyRetentionS, skipRetentionWait: opts.skipRetentionWait }, reports, cleanup, log);
+    // The ceiling first: a do-nothing Node server fed exactly like Docket, so the write target can be read against it.
+    const floor = plan.floor ? await runFloor(dir, reports, opts.writers, cleanup, log) : undefined;
+    const etcd = plan.etcd ? await runEtcd(join(dir, 'etcd-run'), reports, opts.writers, cleanup, log) : undefined;
+    const docket = plan.docket
+      ? await runDocket({ repoRoot, dir, store: opts.store, writers: opts.writers, pageSize: opts.pageSize, firstPageRequests: opts.firstPageRequests, cpuProfDir: opts.cpuProfDir, historyRetentionS: opts.historyRetentionS, skipRetentionWait: opts.skipRetentionWait }, reports, cleanup, log)
+      : undefined;
     const host = { cpus: cpus().length, loadAvg1mStart: round(loadStart), loadAvg1mEnd: round(loadavg()[0] ?? 0) };
-    const summary = toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), renamedDuplicateNames: renamed, etcd, docket });
+    const summary = toSummary({ reports: reports.length, writers: opts.writers, rawJsonBytes: rawBytes(reports), renamedDuplicateNames: renamed, etcd, docket, floor });
     process.stdout.write(`${JSON.stringify({ ...summary, host })}\n`);
     return 0;
   } finally {

@@ -7,11 +7,17 @@ import { toRewrite, toUniqueName } from '../bench/lib/reports.ts';
 import { toEtcdKey, toPutBody } from '../bench/lib/etcd.ts';
 import { withResourceVersion, toCollectionPath } from '../bench/lib/docket.ts';
 import { parseListeningUrl } from '../bench/lib/docket-server.ts';
-import { parseBenchArgs } from '../bench/lib/args.ts';
+import { parseBenchArgs, toBenchPlan } from '../bench/lib/args.ts';
 import { parseStatusKb } from '../bench/lib/proc-mem.ts';
 import { toSummary } from '../bench/lib/summary.ts';
 import type { EtcdFigures } from '../bench/lib/etcd.ts';
 import type { DocketFigures } from '../bench/lib/docket.ts';
+import { startFloorServer, type FloorFigures } from '../bench/lib/floor.ts';
+import { createCleanup } from '../bench/lib/cleanup.ts';
+import { createHttpClient } from '../bench/lib/http-client.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test('percentile uses nearest rank', () => {
   const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // 100..1, unsorted
@@ -67,7 +73,7 @@ test('parseListeningUrl reads the serve startup line', () => {
 test('parseBenchArgs defaults, quick mode and errors', () => {
   assert.deepEqual(parseBenchArgs([]), {
     reports: 100000, writers: 16, store: 'sqlite', pageSize: 500, firstPageRequests: 200, only: undefined, cpuProfDir: undefined,
-    historyRetentionS: 300, skipRetentionWait: false, help: false,
+    historyRetentionS: 300, skipRetentionWait: false, skipFloor: false, help: false,
   });
   assert.equal(parseBenchArgs(['--history-retention-s', '60']).historyRetentionS, 60);
   assert.equal(parseBenchArgs(['--skip-retention-wait']).skipRetentionWait, true);
@@ -77,6 +83,17 @@ test('parseBenchArgs defaults, quick mode and errors', () => {
   assert.throws(() => parseBenchArgs(['--writers', '0']), /positive integer/);
   assert.throws(() => parseBenchArgs(['--store', 'mysql://x']), /--store/);
   assert.throws(() => parseBenchArgs(['--nope']));
+  assert.throws(() => parseBenchArgs(['--only', 'etcdd']), /--only must be etcd, docket or floor/);
+});
+
+test('the HTTP floor runs with both halves, alone with --only floor, and never with one half', () => {
+  assert.deepEqual(toBenchPlan(parseBenchArgs([])), { etcd: true, docket: true, floor: true });
+  assert.deepEqual(toBenchPlan(parseBenchArgs(['--skip-floor'])), { etcd: true, docket: true, floor: false });
+  assert.deepEqual(toBenchPlan(parseBenchArgs(['--only', 'floor'])), { etcd: false, docket: false, floor: true });
+  assert.deepEqual(toBenchPlan(parseBenchArgs(['--only', 'etcd'])), { etcd: true, docket: false, floor: false });
+  assert.deepEqual(toBenchPlan(parseBenchArgs(['--only', 'docket'])), { etcd: false, docket: true, floor: false });
+  assert.equal(parseBenchArgs(['--only', 'floor']).only, 'floor');
+  assert.throws(() => parseBenchArgs(['--only', 'floor', '--skip-floor']), /exclude each other/);
 });
 
 test('parseStatusKb reads /proc status fields in bytes', () => {
@@ -129,4 +146,48 @@ test('toSummary computes ratios and targets against the anchor', () => {
   const etcdOnly = toSummary({ reports: 1, writers: 16, rawJsonBytes: 1, renamedDuplicateNames: 0, etcd });
   assert.equal(etcdOnly.targets, undefined);
   assert.equal(etcdOnly.ratios, undefined);
+});
+
+test('toSummary reports the HTTP floor and Docket and etcd against it, leaving the targets alone', () => {
+  const floor: FloorFigures = { echo: { count: 1, ms: 1, perSec: 16000, p50Ms: 1, p99Ms: 4 }, parse: { count: 1, ms: 1, perSec: 10000, p50Ms: 1.5, p99Ms: 6 } };
+  const base = { reports: 1, writers: 16, rawJsonBytes: 1, renamedDuplicateNames: 0 };
+  const all = toSummary({ ...base, etcd, docket: docket(2500, 400, 400, 150, 50), floor });
+  assert.deepEqual(all.floor, { echoPerSec: 16000, echoP50Ms: 1, echoP99Ms: 4, parsePerSec: 10000, parseP50Ms: 1.5, parseP99Ms: 6, parseVsEtcd: 10 });
+  assert.equal((all.ratios as Record<string, number>).docketVsParseFloor, 0.25);
+  assert.equal((all.ratios as Record<string, number>).writes, 2.5);
+  assert.equal((all.targets as Record<string, boolean>)['writes>=3x'], false, 'the floor does not move the target');
+  const alone = toSummary({ ...base, floor });
+  assert.equal((alone.floor as Record<string, unknown>).parseVsEtcd, null);
+  assert.equal(alone.ratios, undefined);
+  assert.equal(alone.targets, undefined);
+  const skipped = toSummary({ ...base, etcd, docket: docket(2500, 400, 400, 150, 50) });
+  assert.equal(skipped.floor, undefined);
+  assert.equal((skipped.ratios as Record<string, unknown>).docketVsParseFloor, null);
+});
+
+test('the floor server echoes bytes, or parses and re-serialises them, over real HTTP', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'docket-floor-test-'));
+  const cleanup = createCleanup(() => {});
+  try {
+    const doc = Buffer.from('{ "kind": "PolicyReport", "metadata": {"name": "é"} }');
+    const echo = await startFloorServer('echo', dir, cleanup);
+    const parse = await startFloorServer('parse', dir, cleanup);
+    const e = createHttpClient(echo.url, 1);
+    const p = createHttpClient(parse.url, 1);
+    try {
+      const echoed = await e.send('POST', '/apis/x', doc);
+      assert.equal(echoed.status, 201);
+      assert.deepEqual(echoed.body, doc);
+      const parsed = await p.send('POST', '/apis/x', doc);
+      assert.equal(parsed.status, 201);
+      assert.equal(parsed.body.toString(), '{"kind":"PolicyReport","metadata":{"name":"é"}}');
+      assert.equal((await p.send('POST', '/apis/x', '{nope')).status, 400, 'the parse floor really parses');
+    } finally {
+      e.close();
+      p.close();
+    }
+  } finally {
+    await cleanup.run();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -8,8 +8,10 @@ export interface BenchOptions {
   store: string;
   pageSize: number;
   firstPageRequests: number;
-  /** Which halves to run; both by default (ratios need both). */
-  only?: 'etcd' | 'docket';
+  /** Which part to run alone; both halves (and the HTTP floor) by default (ratios need both halves). */
+  only?: 'etcd' | 'docket' | 'floor';
+  /** Skip the HTTP floor (a do-nothing Node server driven like Docket) that runs by default with both halves. */
+  skipFloor: boolean;
   /** Directory for a V8 CPU profile of the Docket server (node --cpu-prof), written when it stops. */
   cpuProfDir?: string;
   /** Passed to `docket serve --history-retention`; the steady-state size is read once it has passed. */
@@ -22,11 +24,14 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench:store -- [options]
   --reports N              reports to write (default 100000; --quick = 10000)
   --quick                  development run with 10000 reports
-  --writers C              concurrent writers for both systems (default 16)
+  --writers C              concurrent writers for every part: etcd, Docket, floor (default 16)
   --store sqlite|URL       Docket store: a fresh temp SQLite file (default) or postgres://... (a temp database is created there)
   --page-size N            list page size (default 500)
   --first-page-requests N  requests for the first-page latency (default 200)
-  --only etcd|docket       run one half only (no ratios)
+  --only etcd|docket|floor
+                           run one part only (no ratios); floor = the HTTP floor alone
+  --skip-floor             skip the HTTP floor: a do-nothing Node server (echo, and JSON parse + stringify)
+                           written to with the same client and writers, the most any Node server reaches here
   --cpu-prof DIR           write a CPU profile of the Docket server to DIR (open in Chrome DevTools)
   --history-retention-s N  Docket's history window (default 300 = the server default); after it has passed and
                            compaction has run, the bench reads the steady-state DB size
@@ -55,12 +60,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'cpu-prof': { type: 'string' },
       'history-retention-s': { type: 'string' },
       'skip-retention-wait': { type: 'boolean', default: false },
+      'skip-floor': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const store = values.store ?? 'sqlite';
   if (store !== 'sqlite' && !/^postgres(ql)?:\/\//.test(store)) throw new Error(`--store must be "sqlite" or a postgres:// URL`);
-  if (values.only !== undefined && values.only !== 'etcd' && values.only !== 'docket') throw new Error('--only must be etcd or docket');
+  if (values.only !== undefined && values.only !== 'etcd' && values.only !== 'docket' && values.only !== 'floor') throw new Error('--only must be etcd, docket or floor');
+  if (values.only === 'floor' && values['skip-floor']) throw new Error('--only floor and --skip-floor exclude each other');
   return {
     reports: positiveInt('reports', values.reports, values.quick ? 10000 : 100000),
     writers: positiveInt('writers', values.writers, 16),
@@ -71,6 +78,24 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     cpuProfDir: values['cpu-prof'],
     historyRetentionS: positiveInt('history-retention-s', values['history-retention-s'], 300),
     skipRetentionWait: values['skip-retention-wait'] ?? false,
+    skipFloor: values['skip-floor'] ?? false,
     help: values.help ?? false,
+  };
+}
+
+/** Which parts of the bench run. */
+export interface BenchPlan {
+  etcd: boolean;
+  docket: boolean;
+  floor: boolean;
+}
+
+/** Pure: the parts to run. The floor comes with both halves (unless skipped) or alone with `--only floor`. */
+export function toBenchPlan(opts: Pick<BenchOptions, 'only' | 'skipFloor'>): BenchPlan {
+  if (opts.only === 'floor') return { etcd: false, docket: false, floor: true };
+  return {
+    etcd: opts.only !== 'docket',
+    docket: opts.only !== 'etcd',
+    floor: opts.only === undefined && !opts.skipFloor,
   };
 }

@@ -5,6 +5,7 @@
 import { round, toMb } from './stats.ts';
 import type { EtcdFigures } from './etcd.ts';
 import type { DocketFigures } from './docket.ts';
+import type { FloorFigures } from './floor.ts';
 
 /** Issue 2's targets. */
 export const TARGETS = Object.freeze({
@@ -24,6 +25,8 @@ export interface SummaryInput {
   renamedDuplicateNames: number;
   etcd?: EtcdFigures;
   docket?: DocketFigures;
+  /** The HTTP floor (a do-nothing Node server written to like Docket), when it ran. */
+  floor?: FloorFigures;
 }
 
 function etcdPart(e: EtcdFigures) {
@@ -76,8 +79,21 @@ function docketPart(d: DocketFigures) {
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? round(a / b, 3) : null);
 
+function floorPart(f: FloorFigures, e: EtcdFigures | undefined) {
+  return {
+    echoPerSec: f.echo.perSec,
+    echoP50Ms: f.echo.p50Ms,
+    echoP99Ms: f.echo.p99Ms,
+    parsePerSec: f.parse.perSec,
+    parseP50Ms: f.parse.p50Ms,
+    parseP99Ms: f.parse.p99Ms,
+    // Below TARGETS.writesRatio, the write target asks for more than a server doing nothing reaches here.
+    parseVsEtcd: e ? ratio(f.parse.perSec, e.write.perSec) : null,
+  };
+}
+
 export function toSummary(input: SummaryInput): Record<string, unknown> {
-  const { etcd: e, docket: d } = input;
+  const { etcd: e, docket: d, floor: f } = input;
   const out: Record<string, unknown> = {
     reports: input.reports,
     writers: input.writers,
@@ -86,6 +102,7 @@ export function toSummary(input: SummaryInput): Record<string, unknown> {
   };
   if (e) out.etcd = etcdPart(e);
   if (d) out.docket = docketPart(d);
+  if (f) out.floor = floorPart(f, e);
   if (e && d) {
     out.ratios = {
       writes: ratio(d.write.perSec, e.write.perSec),
@@ -95,6 +112,8 @@ export function toSummary(input: SummaryInput): Record<string, unknown> {
       dbBytesAfterRewrite: ratio(d.afterRewrite.fileBytes, e.afterRewrite.dbSize),
       dbBytesVsEtcdCompacted: ratio(d.afterRewrite.fileBytes, e.afterCompactDefrag.dbSize),
       rss: ratio(d.peakRssBytes, e.peakRssBytes),
+      // Share of the do-nothing server's rate that Docket keeps with validation and durable storage.
+      docketVsParseFloor: f ? ratio(d.write.perSec, f.parse.perSec) : null,
     };
   }
   if (d) {
