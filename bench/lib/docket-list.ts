@@ -2,6 +2,9 @@
  * Reading back through Docket's list API: every object with `limit`/`continue` pages, and the
  * latency of the first page (what `kubectl get polr -A` waits for before it prints).
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expectOk, type HttpClient } from './http-client.ts';
 import { runConcurrent } from './load.ts';
 import { toPhaseFigures, type PhaseFigures } from './stats.ts';
@@ -51,4 +54,19 @@ export async function firstPageLatency(http: HttpClient, path: string, limit: nu
     expectOk(await http.send('GET', `${path}?limit=${limit}`, undefined, { accept }), 'docket first page');
   });
   return toPhaseFigures(latencies, wallMs);
+}
+
+const PROBE_SCRIPT = fileURLToPath(new URL('./first-page-probe.mjs', import.meta.url));
+
+/**
+ * The same sequential first-page requests, sent from a fresh small child process (first-page-probe.mjs),
+ * as a user's kubectl would: the bench process holds every generated report and the garbage of the
+ * full list it just parsed, and its own GC pauses are not the server's latency.
+ */
+export async function firstPageLatencyFromProbe(baseUrl: string, path: string, limit: number, requests: number, accept = 'application/json'): Promise<PhaseFigures> {
+  const { stdout } = await promisify(execFile)(process.execPath, [PROBE_SCRIPT, baseUrl, `${path}?limit=${limit}`, String(requests), accept],
+    { maxBuffer: 16 * 1024 * 1024 });
+  const { latenciesMs, wallMs } = JSON.parse(stdout) as { latenciesMs: number[]; wallMs: number };
+  if (latenciesMs.length !== requests) throw new Error(`first-page probe answered ${latenciesMs.length} of ${requests} requests`);
+  return toPhaseFigures(latenciesMs, wallMs);
 }

@@ -10,7 +10,7 @@ import { startDocket } from './docket-server.ts';
 import { sqliteSize, postgresSize, createTempPostgresDb, type DbSize } from './db-size.ts';
 import { peakRss, resetPeakRss, createRssSampler, currentRss } from './proc-mem.ts';
 import { toPhaseFigures, type PhaseFigures } from './stats.ts';
-import { listAll, firstPageLatency, TABLE_ACCEPT, type ListFigures } from './docket-list.ts';
+import { listAll, firstPageLatency, firstPageLatencyFromProbe, TABLE_ACCEPT, type ListFigures } from './docket-list.ts';
 import type { BenchReport } from './reports.ts';
 import type { Cleanup } from './cleanup.ts';
 
@@ -32,6 +32,8 @@ export interface DocketFigures {
   firstPage: PhaseFigures;
   /** The same first page as kubectl asks for it (Table rows). Informational: the target is on full objects. */
   firstPageTable: PhaseFigures;
+  /** The full-object first page timed from the bench process (which holds every report) instead of a fresh client. */
+  firstPageBenchClient?: PhaseFigures;
 }
 
 export interface DocketRunOptions {
@@ -128,8 +130,10 @@ export async function runDocket(opts: DocketRunOptions, reports: readonly BenchR
     if (list.items !== reports.length) throw new Error(`list returned ${list.items} reports, expected ${reports.length}`);
 
     log(`docket: first page latency over ${opts.firstPageRequests} requests`);
-    const firstPage = await firstPageLatency(http, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests);
-    const firstPageTable = await firstPageLatency(http, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests, TABLE_ACCEPT);
+    const firstPage = await firstPageLatencyFromProbe(server.url, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests);
+    const firstPageTable = await firstPageLatencyFromProbe(server.url, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests, TABLE_ACCEPT);
+    // The same requests from the bench process itself (before 2026-11-23 the only figure), for comparison.
+    const firstPageBenchClient = await firstPageLatency(http, `${COLLECTION}/policyreports`, opts.pageSize, opts.firstPageRequests);
     let afterRetention: DbSize | undefined;
     if (!opts.skipRetentionWait) {
       // Superseded versions are kept for the history window (watch resume, paginated snapshots), like
@@ -143,7 +147,7 @@ export async function runDocket(opts: DocketRunOptions, reports: readonly BenchR
     }
     return {
       engine, write, rewrite, afterWrite, afterRewrite, afterRetention, historyRetentionS: opts.historyRetentionS,
-      startRssBytes, peakRssBytes, list, firstPage, firstPageTable,
+      startRssBytes, peakRssBytes, list, firstPage, firstPageTable, firstPageBenchClient,
     };
   } finally {
     http.close();

@@ -74,6 +74,7 @@ function docketPart(d: DocketFigures) {
     firstPageP99Ms: d.firstPage.p99Ms,
     firstPageTableP50Ms: d.firstPageTable.p50Ms,
     firstPageTableP99Ms: d.firstPageTable.p99Ms,
+    ...(d.firstPageBenchClient ? { firstPageFromBenchProcessP50Ms: d.firstPageBenchClient.p50Ms, firstPageFromBenchProcessP99Ms: d.firstPageBenchClient.p99Ms } : {}),
   };
 }
 
