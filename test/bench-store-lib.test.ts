@@ -191,3 +191,25 @@ test('the floor server echoes bytes, or parses and re-serialises them, over real
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the first-page probe times sequential GETs from its own process and fails on a non-200 answer', async () => {
+  const { createServer } = await import('node:http');
+  const { firstPageLatencyFromProbe } = await import('../bench/lib/docket-list.ts');
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.url} ${req.headers.accept}`);
+    res.writeHead(req.url?.startsWith('/missing') ? 404 : 200, { 'content-type': 'application/json' });
+    res.end('{"items":[]}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  try {
+    const figures = await firstPageLatencyFromProbe(`http://127.0.0.1:${port}`, '/apis/x', 500, 5, 'application/json');
+    assert.equal(figures.count, 5);
+    assert.ok(figures.p99Ms >= figures.p50Ms && figures.p50Ms >= 0);
+    assert.deepEqual(seen, Array(5).fill('/apis/x?limit=500 application/json'));
+    await assert.rejects(firstPageLatencyFromProbe(`http://127.0.0.1:${port}`, '/missing', 500, 2), /HTTP 404/);
+  } finally {
+    server.close();
+  }
+});
