@@ -5,9 +5,9 @@ import { negotiate } from './negotiate.ts';
 import { listOptionsOf } from './list-options.ts';
 import { parseIncludeObject } from './query.ts';
 import { keyOf, refOf, apiVersionOf } from './scope.ts';
-import { sendBatchedList, sendDocument, sendList } from './respond.ts';
+import { JSON_TYPE, sendBatchedList, sendBatchedListJson, sendDocument, sendList } from './respond.ts';
 import { readStepped } from './list-stream.ts';
-import { tableOf, tableHead, tableRowOf, toPartial, toWire, PARTIAL_LIST_KIND, META_V1 } from './render.ts';
+import { tableOf, tableHead, tableRowOf, toPartial, toWire, wireJson, PARTIAL_LIST_KIND, META_V1 } from './render.ts';
 import type { HandlerContext } from './context.ts';
 
 export async function handleGet(ctx: HandlerContext): Promise<unknown> {
@@ -20,7 +20,8 @@ export async function handleGet(ctx: HandlerContext): Promise<unknown> {
     case 'metadata':
       return sendDocument(reply, 200, toPartial(hub));
     default:
-      return sendDocument(reply, 200, toWire(hub, scope.version), rep.kind === 'object' ? rep.format : 'json');
+      if (rep.kind === 'object' && rep.format === 'yaml') return sendDocument(reply, 200, toWire(hub, scope.version), 'yaml');
+      return reply.code(200).type(JSON_TYPE).send(wireJson(hub, scope.version));
   }
 }
 
@@ -45,8 +46,8 @@ export async function handleList(ctx: HandlerContext): Promise<unknown> {
     case 'metadata-list':
       return sendBatchedList(reply, { apiVersion: META_V1, kind: PARTIAL_LIST_KIND, metadata }, list.batches, (hub) => toPartial(hub));
     default:
-      return sendBatchedList(reply, { apiVersion: apiVersionOf(scope), kind: scope.resource.listKind, metadata }, list.batches,
-        (hub) => toWire(hub, scope.version));
+      return sendBatchedListJson(reply, { apiVersion: apiVersionOf(scope), kind: scope.resource.listKind, metadata }, list.batches,
+        (hub) => wireJson(hub, scope.version));
   }
 }
 

@@ -2,7 +2,8 @@
  * The adapter between the API handlers and the model / protocol modules: hub objects to wire
  * objects in the client's version, to PartialObjectMetadata, and to Table rows.
  */
-import { decodeReport, toVersion, type ReportObject } from '@docket/model';
+import { decodeReport, splitApiVersion, toVersion, wireShapeOf, type ReportObject } from '@docket/model';
+import { untouchedResultsJson } from '@docket/store';
 import { applyJsonPatch, applyMergePatch, serverSideApply } from './patch/index.ts';
 import type { PatchType } from './body.ts';
 import type { FieldValidation, IncludeObjectPolicy } from './query.ts';
@@ -24,6 +25,23 @@ export function decodeHub(raw: unknown, scope: RequestScope, fieldValidation: Fi
 /** One object in the client's version. */
 export function toWire(hub: ReportObject, version: string): Record<string, unknown> {
   return toVersion(hub, version);
+}
+
+/**
+ * One object in the client's version as JSON text: `JSON.stringify(toWire(hub, version))`, byte for
+ * byte. A report the store returned untouched is serialised without parsing its results: they keep
+ * their stored text (and their place, last) in every version but wgpolicyk8s.io/v1alpha1, whose
+ * results have another shape.
+ */
+export function wireJson(hub: ReportObject, version: string): string {
+  const raw = untouchedResultsJson(hub);
+  if (raw === undefined || wireShapeOf(splitApiVersion(hub.apiVersion)[0], version) === 'v1alpha1') {
+    return JSON.stringify(toWire(hub, version));
+  }
+  const head: Record<string, unknown> = {};
+  for (const k of Object.keys(hub)) if (k !== 'results') head[k] = hub[k as keyof ReportObject];
+  const json = JSON.stringify(toWire(head as unknown as ReportObject, version));
+  return `${json.slice(0, -1)},"results":${raw}}`;
 }
 
 /** `PartialObjectMetadata` of one object (the garbage collector's view). */

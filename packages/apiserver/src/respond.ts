@@ -92,8 +92,14 @@ export async function* batchedListChunks<T>(head: StreamedListHead, batches: Asy
 /** Streams a JSON list read in batches (see `batchedListChunks`). */
 export function sendBatchedList<T>(reply: FastifyReply, head: StreamedListHead, batches: AsyncIterable<T[]>,
   toItem: (item: T) => unknown, itemsKey = 'items'): FastifyReply {
+  return sendBatchedListJson(reply, head, batches, (item) => JSON.stringify(toItem(item)), itemsKey);
+}
+
+/** `sendBatchedList` with items already serialised by `itemJson`. */
+export function sendBatchedListJson<T>(reply: FastifyReply, head: StreamedListHead, batches: AsyncIterable<T[]>,
+  itemJson: (item: T) => string, itemsKey = 'items'): FastifyReply {
   reply.code(200);
-  const stream = Readable.from(batchedListChunks(head, batches, (item) => JSON.stringify(toItem(item)), itemsKey), { objectMode: false });
+  const stream = Readable.from(batchedListChunks(head, batches, itemJson, itemsKey), { objectMode: false });
   return reply.type(JSON_TYPE).send(stream);
 }
 

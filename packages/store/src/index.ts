@@ -6,3 +6,4 @@ export type { SqliteStoreOptions } from './sqlite/store.ts';
 export { createPostgresStore } from './postgres/store.ts';
 export type { PostgresStoreOptions } from './postgres/store.ts';
 export * from './delivery/index.ts';
+export { untouchedResultsJson } from './shared/lazy-results.ts';

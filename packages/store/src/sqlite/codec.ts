@@ -11,6 +11,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { RESOURCE_TYPES, type ObjectMeta, type ReportObject, type ReportResult } from '@docket/model';
+import { withLazyResults } from '../shared/lazy-results.ts';
 import { joinDocument, splitDocument } from '../shared/rows.ts';
 
 const LEVEL = 1;
@@ -123,9 +124,12 @@ export function decodeStored(row: DocRow, resultsJson: string | null, id: RowIde
   return resultsJson === null ? h : joinDocument(h, JSON.parse(resultsJson) as ReportResult[]);
 }
 
-/** Decodes a stored row; `summary` skips the results entirely. */
+/**
+ * Decodes a stored row; `summary` skips the results entirely. Results are parsed on first use
+ * (lazy-results.ts): the API can serialise an untouched report from the stored text.
+ */
 export function decodeDoc(row: DocRow, id: RowIdentity, projection: 'full' | 'summary' = 'full'): ReportObject {
   const head = decodeHead(row.head, row.mf, id);
   if (projection === 'summary' || row.results === null) return head;
-  return joinDocument(head, JSON.parse(decodeResultsJson(row.results)!) as ReportResult[]);
+  return withLazyResults(head, decodeResultsJson(row.results)!);
 }
