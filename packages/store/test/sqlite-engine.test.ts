@@ -34,6 +34,7 @@ describe('sqlite engine', () => {
     const path = join(dir, 'rows.db');
     const s = await createSqliteStore({ path, clusterId: 'east' });
     const c = await s.create(polrKey('team-1', 'r'), makeReport({ namespace: 'team-1', name: 'r', labels: { a: '1', b: '2' } }));
+    assert.equal(await s.countResults(POLR), 17, 'a result query writes the waiting rows first');
     await s.update(polrKey('team-1', 'r'), { ...c, results: makeResults(2, 5) });
     await s.close();
     const db = new Database(path, { readonly: true });
@@ -69,6 +70,9 @@ describe('sqlite engine', () => {
         await s.update(k, { ...cur, results: makeResults(i + round * 1000) });
       }));
       await sleep(5);
+      // In service the result rows are written within 250 ms, long before compaction; a result query
+      // writes them now (the rounds here take milliseconds).
+      await s.countResults(POLR);
       await s.compact();
       sizes.push(pages());
     }
@@ -124,6 +128,43 @@ describe('sqlite engine: result key dictionary', () => {
   });
 });
 
+describe('sqlite engine: result rows written in bulk', () => {
+  it('an acknowledged write flags its object until its rows are written; a crash in between is repaired on open', async () => {
+    const path = join(dir, 'bulk.db');
+    const s = await createSqliteStore({ path });
+    const raw = new Database(path, { readonly: true });
+    const stale = (): number => raw.prepare('SELECT count(*) FROM objects WHERE results_stale IS NOT NULL').pluck().get() as number;
+    const rows = (): number => raw.prepare('SELECT count(*) FROM results').pluck().get() as number;
+    try {
+      await Promise.all([0, 1, 2].map((i) => s.create(polrKey('team-1', `b${i}`), makeReport({ namespace: 'team-1', name: `b${i}`, seed: i }))));
+      assert.equal(stale(), 3, 'the documents are committed, their rows wait');
+      assert.equal(rows(), 0);
+      const fails = [0, 1, 2].reduce((n, i) => n + makeResults(i).filter((r) => r.result === 'fail').length, 0);
+      assert.equal(await s.countResults(POLR, { result: 'fail' }), fails);
+      assert.equal(stale(), 0);
+      assert.equal(rows(), 3 * 17);
+      await s.delete(polrKey('team-1', 'b2'));
+      assert.equal(rows(), 2 * 17, 'a delete removes its rows at once');
+      const cur = await s.get(polrKey('team-1', 'b1'));
+      await s.update(polrKey('team-1', 'b1'), { ...cur, results: makeResults(1, 4) });
+      assert.equal(stale(), 1);
+    } finally { await s.close(); }
+    assert.equal(stale(), 0, 'close writes what waits');
+    assert.equal(rows(), 17 + 4);
+    raw.close();
+
+    // As if the process died after committing documents and before their rows were written.
+    const w = new Database(path);
+    w.exec('UPDATE objects SET results_stale = 1; DELETE FROM results;');
+    w.close();
+    const again = await createSqliteStore({ path });
+    try {
+      assert.equal(await again.countResults(POLR), 17 + 4);
+      assert.equal(await again.countResults({ ...POLR, namespace: 'team-1' }, { policy: makeResults(1, 4)[0]!.policy }), 1 + 1);
+    } finally { await again.close(); }
+  });
+});
+
 describe('sqlite engine: migrations', () => {
   it('an older schema is migrated on open and the schema version recorded', async () => {
     const path = join(dir, 'migrate.db');
@@ -133,7 +174,8 @@ describe('sqlite engine: migrations', () => {
     const raw = new Database(path);
     const latest = raw.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as number;
     assert.ok(latest >= 2);
-    raw.exec(`DROP TABLE counts; ALTER TABLE objects DROP COLUMN mf; ALTER TABLE history DROP COLUMN mf;
+    raw.exec(`DROP INDEX objects_results_stale; ALTER TABLE objects DROP COLUMN results_stale;
+      DROP TABLE counts; ALTER TABLE objects DROP COLUMN mf; ALTER TABLE history DROP COLUMN mf;
       ALTER TABLE history DROP COLUMN uid; UPDATE meta SET value = 1 WHERE key = 'schema_version'`);
     raw.close();
     const s2 = await createSqliteStore({ path });

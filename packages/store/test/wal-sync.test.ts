@@ -87,3 +87,20 @@ test('createWalSync fsyncs the live WAL and follows it when it is replaced', asy
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('afterCommit callbacks run once the batch commits, in order, and not for a write rolled back alone', async () => {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE t (v INTEGER)');
+  const gc = createGroupCommitter({ db, getRv: () => 0, saveRv: () => {}, committed: () => {} });
+  const seen: string[] = [];
+  const insert = db.prepare('INSERT INTO t VALUES (?)');
+  const ok = (name: string) => gc.run((tx) => { insert.run(1); tx.afterCommit(() => seen.push(name)); return { value: name }; });
+  const failing = gc.run((tx) => { insert.run(2); tx.afterCommit(() => seen.push('failed')); throw new Error('no'); });
+  const all = Promise.allSettled([ok('a'), failing, ok('b')]);
+  assert.deepEqual(seen, [], 'nothing before the batch commits');
+  const outcomes = await all;
+  assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(seen, ['a', 'b']);
+  assert.deepEqual(db.prepare('SELECT v FROM t').pluck().all(), [1, 1]);
+  db.close();
+});

@@ -15,6 +15,12 @@ export interface TxContext {
   nextRv(): number;
   /** Wall clock of this batch. */
   now: Date;
+  /**
+   * Runs `fn` right after this batch commits, in registration order, if the calling write
+   * succeeded (a write rolled back to its savepoint drops its callbacks). In-memory state that
+   * mirrors the transaction is updated here, so it never names a change that was rolled back.
+   */
+  afterCommit(fn: () => void): void;
 }
 
 /** A write: returns its value and the changes it made (published to watchers after commit). */
@@ -84,14 +90,18 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
       return;
     }
     let rv = start;
-    const tx: TxContext = { nextRv: () => ++rv, now: new Date() };
+    const afterCommit: (() => void)[] = [];
+    let pendingCallbacks: (() => void)[] = [];
+    const tx: TxContext = { nextRv: () => ++rv, now: new Date(), afterCommit: (fn) => { pendingCallbacks.push(fn); } };
     try {
       for (const p of batch) {
         const before = rv;
+        pendingCallbacks = [];
         savepoint.run();
         try {
           const r = p.op(tx);
           release.run();
+          afterCommit.push(...pendingCallbacks);
           outcomes.push({ ok: true, value: r.value });
           if (r.events) events.push(...r.events);
         } catch (error) {
@@ -110,6 +120,7 @@ export function createGroupCommitter(deps: GroupCommitDeps): GroupCommitter {
       for (const p of batch) p.reject(error);
       return;
     }
+    for (const fn of afterCommit) fn();
     deps.onCommit?.(rv);
     const settle = (syncError?: Error): void => {
       if (!syncError) deps.committed(rv, events);

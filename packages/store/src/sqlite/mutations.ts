@@ -14,6 +14,7 @@ import { labelPairs, objectColumns, resultRows } from '../shared/rows.ts';
 import type { ChangeEvent } from '../shared/watch-hub.ts';
 import { decodeResultsJson, decodeStored, encodeDoc, type RowIdentity } from './codec.ts';
 import type { TxContext, WriteOp } from './group-commit.ts';
+import { createResultIndex } from './result-index.ts';
 import { createKeyDictionary, createResultRowWriter } from './result-rows.ts';
 import { CHANGE_TYPES, type ObjectRow, type Statements } from './statements.ts';
 
@@ -26,6 +27,7 @@ export interface MutationDeps {
 export function createMutations({ db, stmts, clusterId }: MutationDeps) {
   const keys = createKeyDictionary(db, clusterId);
   const resultWriter = createResultRowWriter(db, keys);
+  const resultIndex = createResultIndex(db, clusterId, resultWriter);
   const keyArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace, k.name] as const;
   const collArgs = (k: ObjectKey) => [clusterId, k.group, k.resource, k.namespace] as const;
 
@@ -57,7 +59,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
       stored.metadata.uid, rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.mf, enc.results);
     const id = Number(lastInsertRowid);
     writeLabels(id, stored);
-    resultWriter.insertRows(id, resultRows(stored));
+    resultIndex.stage(tx, id, rv, resultRows(stored));
     stmts.countUp.run(...collArgs(key));
     change(tx, rv, 'ADDED', key);
     return { value: stored, events: [event(rv, 'ADDED', key, stored)] };
@@ -69,13 +71,15 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
     const stored = withResourceVersion(next, rv);
     const enc = encodeDoc(stored, identity(key, row.uid, rv));
     const c = objectColumns(stored);
+    const resultsChanged = enc.resultsJson !== prevResultsJson;
     stmts.toHistory.run(rv, row.id);
-    stmts.updateObject.run(rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.mf, enc.results, row.id);
+    stmts.updateObject.run(rv, c.scopeKind, c.scopeName, c.scopeNamespace, c.scopeUid, c.source, enc.head, enc.mf, enc.results,
+      resultsChanged ? 1 : null, row.id);
     if (JSON.stringify(prev.metadata.labels ?? {}) !== JSON.stringify(stored.metadata.labels ?? {})) {
       stmts.deleteLabels.run(row.id);
       writeLabels(row.id, stored);
     }
-    if (enc.resultsJson !== prevResultsJson) resultWriter.syncRows(row.id, resultRows(stored));
+    if (resultsChanged) resultIndex.stage(tx, row.id, rv, resultRows(stored));
     change(tx, rv, 'MODIFIED', key);
     return { value: stored, events: [event(rv, 'MODIFIED', key, stored, prev)] };
   }
@@ -87,6 +91,7 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
     stmts.toHistory.run(rv, row.id);
     stmts.deleteLabels.run(row.id);
     stmts.deleteResults.run(row.id);
+    resultIndex.drop(tx, row.id);
     stmts.deleteObject.run(row.id);
     stmts.countDown.run(...collArgs(key));
     change(tx, rv, 'DELETED', key);
@@ -141,5 +146,5 @@ export function createMutations({ db, stmts, clusterId }: MutationDeps) {
     };
   }
 
-  return { create, update, delete: del, readRow, keys };
+  return { create, update, delete: del, readRow, keys, resultIndex };
 }

@@ -121,3 +121,5 @@ export function createResultRowWriter(db: Database.Database, keys: KeyDictionary
 
   return { insertRows, syncRows, deleteAll: (id: number) => { deleteAll.run(id); } };
 }
+
+export type ResultRowWriter = ReturnType<typeof createResultRowWriter>;

@@ -94,6 +94,12 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE history ADD COLUMN mf BLOB;
   ALTER TABLE history ADD COLUMN uid TEXT;
   `,
+  // 4: result rows are written in bulk (result-index.ts); a report whose rows lag its document is
+  // flagged, so a crash before the bulk write is repaired on the next open.
+  `
+  ALTER TABLE objects ADD COLUMN results_stale INTEGER;
+  CREATE INDEX objects_results_stale ON objects (cluster_id) WHERE results_stale IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -23,10 +23,11 @@ export function prepareStatements(db: Database.Database) {
       'SELECT 1 FROM objects WHERE cluster_id = ? AND grp = ? AND resource = ? AND namespace = ? AND name = ?',
     ).pluck(),
     insertObject: db.prepare(`INSERT INTO objects
-      (cluster_id, grp, resource, namespace, name, uid, rv, scope_kind, scope_name, scope_namespace, scope_uid, source, head, mf, results)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      (cluster_id, grp, resource, namespace, name, uid, rv, scope_kind, scope_name, scope_namespace, scope_uid, source, head, mf, results, results_stale)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`),
+    // The last parameter is 1 when the results changed (their rows now lag: result-index.ts), else null.
     updateObject: db.prepare(`UPDATE objects SET rv = ?, scope_kind = ?, scope_name = ?, scope_namespace = ?, scope_uid = ?,
-      source = ?, head = ?, mf = ?, results = ? WHERE id = ?`),
+      source = ?, head = ?, mf = ?, results = ?, results_stale = coalesce(?, results_stale) WHERE id = ?`),
     deleteObject: db.prepare('DELETE FROM objects WHERE id = ?'),
     insertLabel: db.prepare('INSERT INTO labels (object_id, key, value, cluster_id) VALUES (?, ?, ?, ?)'),
     deleteLabels: db.prepare('DELETE FROM labels WHERE object_id = ?'),

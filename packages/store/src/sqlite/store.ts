@@ -1,7 +1,8 @@
 /**
  * The embedded SQLite engine (better-sqlite3, one connection, WAL). Writes go through group commit
  * (one transaction per event-loop turn, its fsync on the thread pool: wal-sync.ts); reads are synchronous on the same connection
- * and so always see committed state. Watchers are fed in process right after each commit.
+ * and so always see committed state. Watchers are fed in process right after each commit. Result rows
+ * are written in bulk behind the documents (result-index.ts); result queries write what waits first.
  */
 import { UnavailableError } from '@docket/model';
 import type { CollectionRef, ReportStore, StoreOptions } from '../types.ts';
@@ -27,6 +28,11 @@ export interface SqliteStoreOptions extends StoreOptions {
 /** Give pages back to the OS only when more than this share of the file is free (else reuse them). */
 const VACUUM_FREE_RATIO = 0.25;
 const OPTIMIZE_INTERVAL_MS = 3_600_000;
+/** Result rows (result-index.ts) are written once this many reports wait, or within RESULT_FLUSH_DELAY_MS. */
+const RESULT_FLUSH_AT = 256;
+const RESULT_FLUSH_DELAY_MS = 250;
+/** At most this many reports' rows per write transaction, so one flush holds the event loop briefly. */
+const RESULT_FLUSH_MAX = 512;
 
 export async function createSqliteStore(opts: SqliteStoreOptions): Promise<ReportStore> {
   const o = resolveStoreOptions(opts);
@@ -53,11 +59,29 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     saveRv: (next) => { stmts.setRv.run(next); },
     // Reads see a batch from its COMMIT on (lists then carry a resourceVersion that covers every
     // row they return); writers and watchers hear of it once it is durable.
-    onCommit: (next) => { rv = next; mutations.keys.committed(); },
+    onCommit: (next) => { rv = next; mutations.keys.committed(); if (index.size >= RESULT_FLUSH_AT) flushResults(); },
     committed: (_next, events) => { hub.publish(events); },
     sync: walSync,
     rolledBack: () => { mutations.keys.rolledBack(); },
   });
+
+  const index = mutations.resultIndex;
+  let flushing: Promise<number> | undefined;
+  /** Queues one bulk write of waiting result rows (at most one queued at a time). */
+  function flushResults(): void {
+    flushing ??= writer.run((tx) => ({ value: index.flush(tx, RESULT_FLUSH_MAX) }))
+      .catch(() => 0) // the rows stay waiting; the next flush retries them
+      .finally(() => { flushing = undefined; });
+  }
+  /** Resolves once the rows of every write committed before the call are in the results table. */
+  function flushAllResults(): Promise<number> {
+    return writer.run((tx) => ({ value: index.flush(tx) }));
+  }
+  // Rows a crash kept from being written (their objects are flagged).
+  await writer.run(() => ({ value: index.recover() }));
+  let closing = false;
+  const flushTimer = setInterval(() => { if (index.size > 0 && !closing) flushResults(); }, RESULT_FLUSH_DELAY_MS);
+  flushTimer.unref();
 
   function compactNow(): string {
     const cutoff = Date.now() - o.historyRetentionMs;
@@ -97,7 +121,6 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
   }, opts.compactIntervalMs ?? 60_000);
   timer.unref();
 
-  let closing = false;
   const guard = (): void => {
     if (closing) throw new UnavailableError('store is closed');
   };
@@ -123,14 +146,20 @@ export async function createSqliteStore(opts: SqliteStoreOptions): Promise<Repor
     async get(key) { guard(); return reads.get(key); },
     async list(ref, lo) { guard(); return reads.list(ref, lo); },
     async watch(ref, wo) { guard(); return hub.watch(ref, wo); },
-    async countResults(ref, filter) { guard(); return resultQuery.countResults(ref, filter); },
+    async countResults(ref, filter) { guard(); await flushAllResults(); return resultQuery.countResults(ref, filter); },
     async currentResourceVersion() { return String(rv); },
     async compact() { guard(); return writer.run(() => ({ value: compactNow() })); },
     async ping() { guard(); db.prepare('SELECT 1').get(); },
     async close() {
       if (closing) return;
       closing = true;
+      clearInterval(flushTimer);
       await writer.drain();
+      // Nothing can be staged any more; rows that fail here stay flagged and are rebuilt on the next open.
+      while (index.size > 0) {
+        const written = await flushAllResults().catch(() => 0);
+        if (written === 0) break;
+      }
       closed = true;
       clearInterval(timer);
       hub.close();
