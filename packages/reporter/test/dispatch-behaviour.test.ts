@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { openDeliveryStore, type DeliveryStore } from '@docket/store';
 import { SendError, type Target } from '@docket/targets';
-import { createDispatcher, noopDispatcherMetrics, reportQueueDepth, type DispatcherMetrics } from '@docket/reporter';
+import { createDispatcher, noopDispatcherMetrics, ONE_BY_ONE_CLAIM, reportQueueDepth, type DispatcherMetrics } from '@docket/reporter';
 import { batchTarget, deliveries, duplicates, startReceiver, waitFor, webhook } from './dispatch-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'docket-dispatch-'));
@@ -132,6 +132,36 @@ it('holds at most concurrency × maxBatch rows whatever the backlog', async () =
     assert.ok(peakHeld <= 100, `peak rows held ${peakHeld}`);
     assert.ok(peakHeld > 25, 'slots did work in parallel');
     assert.deepEqual(duplicates(receiver.accepted()), []);
+  } finally {
+    await d.stop();
+    await receiver.close();
+    await store.close();
+  }
+});
+
+it('a one-per-request target gets several rows per claim, sent one by one in order; a failure hands the rest back', async () => {
+  const store = await fresh();
+  let claims = 0;
+  let released = 0;
+  const counting: DeliveryStore = {
+    ...store,
+    async claim(req) { const c = await store.claim(req); if (c.items.length) claims++; return c; },
+    async release(token, ids) { const n = await store.release(token, ids); released += ids.length; return n; },
+  };
+  const receiver = await startReceiver();
+  let calls = 0;
+  receiver.answer(() => (++calls === 5 ? { status: 500 } : { status: 200 }));
+  const d = createDispatcher({ store: counting, targets: new Map([['hook', webhook(receiver.url)]]), concurrency: 1, backoff: { baseMs: 10, maxMs: 20 }, pollIntervalMs: 50 });
+  try {
+    await store.enqueue(deliveries('hook', 40));
+    d.start();
+    await waitFor('all sent', allSent(store));
+    const want = deliveries('hook', 40).map((x) => x.key);
+    // Row 5 failed once: its claim's later rows went back unsent and came again after it, in order.
+    assert.deepEqual(receiver.accepted(), want);
+    assert.equal(receiver.hits.length, 41);
+    assert.equal(released, ONE_BY_ONE_CLAIM - 5, 'the rest of the failed claim was handed back');
+    assert.ok(claims <= Math.ceil(40 / ONE_BY_ONE_CLAIM) + 2, `claims ${claims} for 40 rows`);
   } finally {
     await d.stop();
     await receiver.close();

@@ -77,14 +77,17 @@ async function sendWithDeadline(name: string, target: Target, batch: readonly No
   }
 }
 
-/** Delivers one claim: send, then mark sent / retry / dead. Never throws. */
-export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Promise<void> {
+/**
+ * Delivers one claim: send, then mark sent / retry / dead. Never throws. Resolves true when every
+ * row is done with (sent or dead-lettered), false when some were handed back or wait for a retry.
+ */
+export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Promise<boolean> {
   const { store, name, target } = deps;
   const ids = claim.items.map((d) => d.id);
   // Sending only while the lease surely outlives the send keeps a takeover from ever overlapping it.
   if (!deps.fence() || deps.now() + deps.sendTimeoutMs > claim.leaseUntil) {
-    await persist(deps, 'release claimed rows', () => store.release(claim.token, ids));
-    return;
+    await releaseRows(deps, claim, claim.items);
+    return false;
   }
   const good: Delivery[] = [];
   const bad: Delivery[] = [];
@@ -101,7 +104,7 @@ export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Pro
     await persist(deps, 'dead-letter unreadable rows', () => store.markDead(claim.token, bad.map((d) => d.id), 'payload is not a notification'));
     deps.metrics.deadLettered(name, bad.length); // no send attempt was made for them
   }
-  if (!good.length) return;
+  if (!good.length) return true;
 
   const started = performance.now();
   let failure: FailureInfo | undefined;
@@ -114,12 +117,18 @@ export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Pro
   if (!failure) {
     await persist(deps, 'mark rows sent', () => store.markSent(claim.token, good.map((d) => d.id)));
     deps.metrics.sent(name, target.type, 'success', seconds, good.length);
-    return;
+    return true;
   }
-  await recordFailure(deps, claim, good, failure, seconds);
+  return recordFailure(deps, claim, good, failure, seconds);
 }
 
-async function recordFailure(deps: DeliverDeps, claim: DeliveryClaim, rows: Delivery[], failure: FailureInfo, seconds: number): Promise<void> {
+/** Hands rows back unsent (their lease ends now; attempts unchanged). */
+export async function releaseRows(deps: DeliverDeps, claim: DeliveryClaim, rows: readonly Delivery[]): Promise<void> {
+  if (rows.length) await persist(deps, 'release claimed rows', () => deps.store.release(claim.token, rows.map((d) => d.id)));
+}
+
+/** Records a failed send; true when nothing waits for a retry (all accepted or dead-lettered). */
+async function recordFailure(deps: DeliverDeps, claim: DeliveryClaim, rows: Delivery[], failure: FailureInfo, seconds: number): Promise<boolean> {
   const { store, name, target } = deps;
   let failed = rows;
   if (failure.failedResultIds) {
@@ -130,7 +139,7 @@ async function recordFailure(deps: DeliverDeps, claim: DeliveryClaim, rows: Deli
       await persist(deps, 'mark rows sent', () => store.markSent(claim.token, accepted.map((d) => d.id)));
       deps.metrics.sent(name, target.type, 'success', seconds, accepted.length);
     }
-    if (!failed.length) return;
+    if (!failed.length) return true;
   }
   const error = lastErrorText(failure.message);
   const dead = failed.filter((d) => !failure.retryable || d.attempts >= deps.maxAttempts);
@@ -149,4 +158,5 @@ async function recordFailure(deps: DeliverDeps, claim: DeliveryClaim, rows: Deli
     deps.metrics.retried(name, again.length);
     deps.logger.debug({ target: name, count: again.length, attempts, delayMs: delay, error }, 'send failed; retrying');
   }
+  return again.length === 0;
 }

@@ -1,7 +1,8 @@
 /**
  * The dispatcher: drains the outbox into the configured targets. Per target it runs `concurrency`
- * send slots; each slot claims at most one batch (≤ target.maxBatch rows) at a time, so memory is
- * bounded by targets × concurrency × maxBatch whatever the backlog. With concurrency 1 claims are
+ * send slots; each slot claims at most one batch (≤ target.maxBatch rows, or ONE_BY_ONE_CLAIM rows
+ * sent one per request for maxBatch 1) at a time, so memory is bounded by targets × concurrency ×
+ * max(maxBatch, ONE_BY_ONE_CLAIM) whatever the backlog. With concurrency 1 claims are
  * ordered: a target receives its notifications in enqueue order, retries included (the head of the
  * queue blocks until it is sent or dead-lettered).
  *
@@ -12,9 +13,9 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Delivery, DeliveryCount, DeliveryStore } from '@docket/store';
+import type { Delivery, DeliveryClaim, DeliveryCount, DeliveryStore } from '@docket/store';
 import type { Notification, Target } from '@docket/targets';
-import { deliverClaim, type DeliverDeps, type DispatchLogger } from './deliver.ts';
+import { deliverClaim, releaseRows, type DeliverDeps, type DispatchLogger } from './deliver.ts';
 import { createLane, type Lane } from './lane.ts';
 import { noopDispatcherMetrics, type DispatcherMetrics } from './metrics.ts';
 import { reportQueueDepth } from './queue-depth.ts';
@@ -62,6 +63,9 @@ export interface Dispatcher {
   queueDepth(): Promise<DeliveryCount[]>;
 }
 
+/** Rows per claim for targets that take one notification per request (maxBatch 1). */
+export const ONE_BY_ONE_CLAIM = 16;
+
 const silent: DispatchLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The default payload reader: the pipeline stores Notification objects as they are. */
@@ -99,9 +103,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   let started = false;
   let chores: NodeJS.Timeout | undefined;
 
+  /**
+   * A target that takes one notification per request gets several rows per claim, sent one by one
+   * in order: one outbox round trip then serves many sends. At the first row that is not done with
+   * (a retry, a lease or fence hand-back) or on stop, the rest go back unsent, which keeps the
+   * order of an ordered lane and lets a failing target's backoff apply to all of them.
+   */
+  async function deliverOneByOne(d: DeliverDeps, claim: DeliveryClaim): Promise<void> {
+    for (let i = 0; i < claim.items.length; i++) {
+      if (stopping) return releaseRows(d, claim, claim.items.slice(i));
+      if (!await deliverClaim(d, { ...claim, items: [claim.items[i]!] })) return releaseRows(d, claim, claim.items.slice(i + 1));
+    }
+  }
+
   async function slot(name: string, target: Target, lane: Lane, ordered: boolean): Promise<void> {
     const d: DeliverDeps = { ...base, name, target };
-    const limit = Math.max(1, Math.floor(target.maxBatch));
+    const limit = target.maxBatch > 1 ? Math.floor(target.maxBatch) : ONE_BY_ONE_CLAIM;
     while (!stopping) {
       if (!fence()) { await lane.sleep(pollMs); continue; }
       const seen = lane.seen();
@@ -120,7 +137,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         break;
       }
       if (claimed.items.length) {
-        await deliverClaim(d, claimed);
+        if (target.maxBatch > 1) await deliverClaim(d, claimed);
+        else await deliverOneByOne(d, claimed);
         continue;
       }
       const due = await deps.store.nextDueAt(name).catch((err: unknown) => { logger.warn({ target: name, err: String(err) }, 'reading the next due time failed'); return undefined; });
