@@ -169,6 +169,35 @@ it('a one-per-request target gets several rows per claim, sent one by one in ord
   }
 });
 
+it('a one-per-request target sends the next row while the outbox records the previous one', async () => {
+  const store = await fresh();
+  const log: string[] = [];
+  const slowMarks: DeliveryStore = {
+    ...store,
+    async markSent(token, ids, now) {
+      await new Promise((r) => setTimeout(r, 500)); // far longer than a loopback send, even on a loaded machine
+      const n = await store.markSent(token, ids, now);
+      log.push(`marked ${ids.length}`);
+      return n;
+    },
+  };
+  const receiver = await startReceiver();
+  receiver.answer((ids) => { log.push(`sent ${ids.join()}`); return { status: 200 }; });
+  const d = createDispatcher({ store: slowMarks, targets: new Map([['hook', webhook(receiver.url)]]), concurrency: 1, pollIntervalMs: 50 });
+  try {
+    await store.enqueue(deliveries('hook', 3));
+    d.start();
+    await waitFor('all sent', allSent(store));
+    assert.deepEqual(log.slice(0, 3), ['sent r0000', 'sent r0001', 'sent r0002'], log.join(' | '));
+    assert.equal(log.filter((l) => l.startsWith('marked')).length >= 1, true);
+    assert.deepEqual(receiver.accepted(), ['r0000', 'r0001', 'r0002']);
+  } finally {
+    await d.stop();
+    await receiver.close();
+    await store.close();
+  }
+});
+
 it('wake() sends at once although the poll interval is long; stop() waits for the send in flight', async () => {
   const store = await fresh();
   const receiver = await startReceiver();

@@ -80,8 +80,10 @@ async function sendWithDeadline(name: string, target: Target, batch: readonly No
 /**
  * Delivers one claim: send, then mark sent / retry / dead. Never throws. Resolves true when every
  * row is done with (sent or dead-lettered), false when some were handed back or wait for a retry.
+ * With `markLater`, a successful send's mark is handed to it instead of awaited, so the caller can
+ * start the next send while the outbox records this one (it must await them before it returns).
  */
-export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Promise<boolean> {
+export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim, markLater?: (marking: Promise<void>) => void): Promise<boolean> {
   const { store, name, target } = deps;
   const ids = claim.items.map((d) => d.id);
   // Sending only while the lease surely outlives the send keeps a takeover from ever overlapping it.
@@ -115,8 +117,10 @@ export async function deliverClaim(deps: DeliverDeps, claim: DeliveryClaim): Pro
   }
   const seconds = (performance.now() - started) / 1000;
   if (!failure) {
-    await persist(deps, 'mark rows sent', () => store.markSent(claim.token, good.map((d) => d.id)));
+    const marking = persist(deps, 'mark rows sent', () => store.markSent(claim.token, good.map((d) => d.id)));
     deps.metrics.sent(name, target.type, 'success', seconds, good.length);
+    if (markLater) markLater(marking);
+    else await marking;
     return true;
   }
   return recordFailure(deps, claim, good, failure, seconds);

@@ -105,14 +105,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /**
    * A target that takes one notification per request gets several rows per claim, sent one by one
-   * in order: one outbox round trip then serves many sends. At the first row that is not done with
+   * in order: one outbox round trip then serves many sends, and each mark overlaps the next send. At the first row that is not done with
    * (a retry, a lease or fence hand-back) or on stop, the rest go back unsent, which keeps the
    * order of an ordered lane and lets a failing target's backoff apply to all of them.
    */
   async function deliverOneByOne(d: DeliverDeps, claim: DeliveryClaim): Promise<void> {
-    for (let i = 0; i < claim.items.length; i++) {
-      if (stopping) return releaseRows(d, claim, claim.items.slice(i));
-      if (!await deliverClaim(d, { ...claim, items: [claim.items[i]!] })) return releaseRows(d, claim, claim.items.slice(i + 1));
+    // The next row is sent while the outbox records the previous one; all marks land before return.
+    const marks: Promise<void>[] = [];
+    const markLater = (m: Promise<void>): void => { marks.push(m); };
+    try {
+      for (let i = 0; i < claim.items.length; i++) {
+        if (stopping) return await releaseRows(d, claim, claim.items.slice(i));
+        if (!await deliverClaim(d, { ...claim, items: [claim.items[i]!] }, markLater)) {
+          return await releaseRows(d, claim, claim.items.slice(i + 1));
+        }
+      }
+    } finally {
+      await Promise.all(marks);
     }
   }
 
