@@ -115,7 +115,9 @@ export function openDatabase(path: string, synchronous: SqliteSynchronous): Data
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -32000');
+  // 16 MB of page cache; the OS caches the file anyway. Against 32 MB (measured): the same first-page latency at
+  // 100k reports (p50 17-18 ms), the same create rate (3 A/B pairs), and 12 MB less RSS after a full list.
+  db.pragma('cache_size = -16000');
   db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
