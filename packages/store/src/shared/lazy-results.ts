@@ -20,6 +20,17 @@ function settle(obj: WithRaw, value: ReportResult[] | undefined): void {
   Object.defineProperty(obj, 'results', { value, writable: true, enumerable: true, configurable: true });
 }
 
+// One accessor pair shared by every lazy report: the stored text lives on the object (RAW) only.
+function getResults(this: WithRaw): ReportResult[] {
+  const value = JSON.parse(this[RAW]!) as ReportResult[];
+  settle(this, value);
+  return value;
+}
+
+function setResults(this: WithRaw, value: ReportResult[] | undefined): void {
+  settle(this, value);
+}
+
 /**
  * `head` (the report without results) with `results` appended as its last member, parsed from
  * `json` on first use. `json` must be the JSON.stringify output of the results array (as stored).
@@ -27,16 +38,7 @@ function settle(obj: WithRaw, value: ReportResult[] | undefined): void {
 export function withLazyResults(head: ReportObject, json: string): ReportObject {
   const obj: WithRaw = { ...head };
   Object.defineProperty(obj, RAW, { value: json, writable: true, enumerable: false, configurable: true });
-  Object.defineProperty(obj, 'results', {
-    enumerable: true,
-    configurable: true,
-    get(this: WithRaw) {
-      const value = JSON.parse(json) as ReportResult[];
-      settle(this, value);
-      return value;
-    },
-    set(this: WithRaw, value: ReportResult[] | undefined) { settle(this, value); },
-  });
+  Object.defineProperty(obj, 'results', { get: getResults, set: setResults, enumerable: true, configurable: true });
   return obj;
 }
 

@@ -51,11 +51,10 @@ export interface ResultIndex {
 }
 
 export function createResultIndex(db: Database.Database, clusterId: string, writer: ResultRowWriter): ResultIndex {
+  const columns = 'id, rv, uid, grp, resource, namespace, name, head, mf, results';
   const state = db.prepare('SELECT rv FROM objects WHERE id = ?').pluck();
-  const readStale = db.prepare(`SELECT id, rv, uid, grp, resource, namespace, name, head, mf, results FROM objects
-    WHERE id = ?`);
-  const listStale = db.prepare(`SELECT id, rv, uid, grp, resource, namespace, name, head, mf, results FROM objects
-    WHERE cluster_id = ? AND results_stale IS NOT NULL`);
+  const readStale = db.prepare(`SELECT ${columns} FROM objects WHERE id = ?`);
+  const listStale = db.prepare(`SELECT ${columns} FROM objects WHERE cluster_id = ? AND results_stale IS NOT NULL`);
   const clear = db.prepare('UPDATE objects SET results_stale = NULL WHERE id = ?');
   const pending = new Map<number, Entry>();
 
@@ -89,13 +88,12 @@ export function createResultIndex(db: Database.Database, clusterId: string, writ
       return done.length;
     },
     recover() {
-      let n = 0;
-      for (const row of listStale.all(clusterId) as StaleRow[]) {
+      const rows = listStale.all(clusterId) as StaleRow[];
+      for (const row of rows) {
         writer.syncRows(row.id, storedRows(row));
         clear.run(row.id);
-        n++;
       }
-      return n;
+      return rows.length;
     },
   };
 }

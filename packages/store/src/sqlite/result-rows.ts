@@ -97,7 +97,6 @@ export function createResultRowWriter(db: Database.Database, keys: KeyDictionary
   const readAll = db.prepare(`SELECT seq, key_id, result_id, ts, subject_uid, subject_kind, subject_name, subject_namespace
     FROM results WHERE object_id = ? ORDER BY seq`);
   const deleteFrom = db.prepare('DELETE FROM results WHERE object_id = ? AND seq >= ?');
-  const deleteAll = db.prepare('DELETE FROM results WHERE object_id = ?');
 
   function insertRows(id: number, rows: readonly ResultRow[], from = 0): void {
     for (let seq = from; seq < rows.length; seq++) {
@@ -119,7 +118,7 @@ export function createResultRowWriter(db: Database.Database, keys: KeyDictionary
     insertRows(id, rows, common);
   }
 
-  return { insertRows, syncRows, deleteAll: (id: number) => { deleteAll.run(id); } };
+  return { syncRows };
 }
 
 export type ResultRowWriter = ReturnType<typeof createResultRowWriter>;
