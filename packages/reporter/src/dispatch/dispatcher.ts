@@ -105,9 +105,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /**
    * A target that takes one notification per request gets several rows per claim, sent one by one
-   * in order: one outbox round trip then serves many sends, and each mark overlaps the next send. At the first row that is not done with
-   * (a retry, a lease or fence hand-back) or on stop, the rest go back unsent, which keeps the
-   * order of an ordered lane and lets a failing target's backoff apply to all of them.
+   * in order: one outbox round trip then serves many sends, and each mark overlaps the next send.
+   * At the first row that is not done with (a retry, a lease or fence hand-back) or on stop, the
+   * rest go back unsent, which keeps the order of an ordered lane and lets a failing target's
+   * backoff apply to all of them.
    */
   async function deliverOneByOne(d: DeliverDeps, claim: DeliveryClaim): Promise<void> {
     // The next row is sent while the outbox records the previous one; all marks land before return.
@@ -127,7 +128,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function slot(name: string, target: Target, lane: Lane, ordered: boolean): Promise<void> {
     const d: DeliverDeps = { ...base, name, target };
-    const limit = target.maxBatch > 1 ? Math.floor(target.maxBatch) : ONE_BY_ONE_CLAIM;
+    const oneByOne = !(target.maxBatch > 1);
+    const limit = oneByOne ? ONE_BY_ONE_CLAIM : Math.floor(target.maxBatch);
     while (!stopping) {
       if (!fence()) { await lane.sleep(pollMs); continue; }
       const seen = lane.seen();
@@ -146,8 +148,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         break;
       }
       if (claimed.items.length) {
-        if (target.maxBatch > 1) await deliverClaim(d, claimed);
-        else await deliverOneByOne(d, claimed);
+        if (oneByOne) await deliverOneByOne(d, claimed);
+        else await deliverClaim(d, claimed);
         continue;
       }
       const due = await deps.store.nextDueAt(name).catch((err: unknown) => { logger.warn({ target: name, err: String(err) }, 'reading the next due time failed'); return undefined; });
