@@ -12,15 +12,12 @@
  */
 import type { Delivery, DeliveryClaim, DeliveryStore } from '@docket/store';
 import { SendError, type Notification, type Target } from '@docket/targets';
+import type { PipelineLogger } from '../pipeline/types.ts';
 import type { DispatcherMetrics } from './metrics.ts';
 import { classifyFailure, lastErrorText, retryDelayMs, type BackoffOptions, type FailureInfo } from './retry-policy.ts';
 
-export interface DispatchLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** The reporter's structured logger (pino satisfies it). */
+export type DispatchLogger = PipelineLogger;
 
 export interface DeliverDeps {
   store: DeliveryStore;

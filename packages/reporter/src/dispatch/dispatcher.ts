@@ -19,6 +19,7 @@ import { deliverClaim, releaseRows, type DeliverDeps, type DispatchLogger } from
 import { createLane, type Lane } from './lane.ts';
 import { noopDispatcherMetrics, type DispatcherMetrics } from './metrics.ts';
 import { reportQueueDepth } from './queue-depth.ts';
+import { silentLogger } from '../pipeline/types.ts';
 
 export interface DispatcherDeps {
   store: DeliveryStore;
@@ -66,8 +67,6 @@ export interface Dispatcher {
 /** Rows per claim for targets that take one notification per request (maxBatch 1). */
 export const ONE_BY_ONE_CLAIM = 16;
 
-const silent: DispatchLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
 /** The default payload reader: the pipeline stores Notification objects as they are. */
 export function payloadAsNotification(d: Delivery): Notification {
   const p = d.payload as Partial<Notification> | null;
@@ -83,7 +82,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   if (leaseMs <= sendTimeoutMs) throw new Error(`dispatcher leaseMs (${leaseMs}) must exceed sendTimeoutMs (${sendTimeoutMs})`);
   const pollMs = deps.pollIntervalMs ?? 1000;
   const owner = deps.owner ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`;
-  const logger = deps.logger ?? silent;
+  const logger = deps.logger ?? silentLogger;
   const metrics = deps.metrics ?? noopDispatcherMetrics;
   const now = deps.now ?? Date.now;
   const fence = deps.fence ?? (() => true);
