@@ -56,17 +56,18 @@ export async function firstPageLatency(http: HttpClient, path: string, limit: nu
   return toPhaseFigures(latencies, wallMs);
 }
 
-const PROBE_SCRIPT = fileURLToPath(new URL('./first-page-probe.mjs', import.meta.url));
+const PROBE_SCRIPT = fileURLToPath(new URL('./first-page-probe.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * The same sequential first-page requests, sent from a fresh small child process (first-page-probe.mjs),
- * as a user's kubectl would: the bench process holds every generated report and the garbage of the
- * full list it just parsed, and its own GC pauses are not the server's latency.
+ * The same sequential first-page requests (`firstPageLatency`), sent from a fresh small child process
+ * (first-page-probe.ts), as a user's kubectl would: the bench process holds every generated report and
+ * the garbage of the full list it just parsed, and its own GC pauses are not the server's latency.
  */
 export async function firstPageLatencyFromProbe(baseUrl: string, path: string, limit: number, requests: number, accept = 'application/json'): Promise<PhaseFigures> {
-  const { stdout } = await promisify(execFile)(process.execPath, [PROBE_SCRIPT, baseUrl, `${path}?limit=${limit}`, String(requests), accept],
-    { maxBuffer: 16 * 1024 * 1024 });
-  const { latenciesMs, wallMs } = JSON.parse(stdout) as { latenciesMs: number[]; wallMs: number };
-  if (latenciesMs.length !== requests) throw new Error(`first-page probe answered ${latenciesMs.length} of ${requests} requests`);
-  return toPhaseFigures(latenciesMs, wallMs);
+  const { stdout } = await promisify(execFile)(process.execPath,
+    ['--import', 'tsx', PROBE_SCRIPT, baseUrl, path, String(limit), String(requests), accept], { cwd: REPO_ROOT });
+  const figures = JSON.parse(stdout) as PhaseFigures;
+  if (figures.count !== requests) throw new Error(`first-page probe answered ${figures.count} of ${requests} requests`);
+  return figures;
 }
